@@ -1,0 +1,95 @@
+/**
+ * The typed errors of the event store.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * An append's expected version did not match the stream. `actual` is the stream's real current version.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WrongExpectedVersion extends Schema.TaggedError<WrongExpectedVersion>(
+  "@chronicle/core/WrongExpectedVersion"
+)("WrongExpectedVersion", {
+  streamId: Schema.String,
+  expected: Schema.String,
+  actual: Schema.Number
+}) {
+  override get message(): string {
+    return `Wrong expected version on stream ${JSON.stringify(this.streamId)}: expected ${this.expected}, actual ${this.actual}`
+  }
+}
+
+/**
+ * An event id that is already stored in the stream came with a different payload or in a different batch, so the
+ * append is neither new nor a repeat of an earlier one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DuplicateEventId extends Schema.TaggedError<DuplicateEventId>("@chronicle/core/DuplicateEventId")(
+  "DuplicateEventId",
+  { streamId: Schema.String, eventId: Schema.String, reason: Schema.String }
+) {
+  override get message(): string {
+    return `Event id ${this.eventId} is already stored in stream ${JSON.stringify(this.streamId)}: ${this.reason}`
+  }
+}
+
+/**
+ * An event handed to the store is malformed (bad id, empty type, data that is not a JSON object, ...). Nothing of
+ * its batch is written.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidEvent extends Schema.TaggedError<InvalidEvent>("@chronicle/core/InvalidEvent")("InvalidEvent", {
+  streamId: Schema.String,
+  index: Schema.Number,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Invalid event #${this.index} for stream ${JSON.stringify(this.streamId)}: ${this.reason}`
+  }
+}
+
+/**
+ * A stored event could not be decoded: broken JSON, or data that no longer fits its schema. Such an event is never
+ * skipped; the read fails with this error.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EventDecodeError extends Schema.TaggedError<EventDecodeError>("@chronicle/core/EventDecodeError")(
+  "EventDecodeError",
+  {
+    streamId: Schema.String,
+    version: Schema.Number,
+    position: Schema.Number,
+    type: Schema.String,
+    reason: Schema.String
+  }
+) {
+  override get message(): string {
+    return `Cannot decode event ${this.type} at version ${this.version} of stream ${JSON.stringify(this.streamId)}: ${this.reason}`
+  }
+}
+
+/**
+ * A fault of the storage itself (I/O, a locked database, a broken connection), with its cause.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EventStoreError extends Schema.TaggedError<EventStoreError>("@chronicle/core/EventStoreError")(
+  "EventStoreError",
+  { method: Schema.String, cause: Schema.Defect }
+) {
+  override get message(): string {
+    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    return `Event store failure in ${this.method}: ${cause}`
+  }
+}

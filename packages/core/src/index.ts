@@ -1,0 +1,13 @@
+/**
+ * @since 0.1.0
+ */
+export * as CommandHandler from "./CommandHandler.js"
+export * as Decider from "./Decider.js"
+export * as EventCodec from "./EventCodec.js"
+export * as EventStore from "./EventStore.js"
+export * as EventStoreError from "./EventStoreError.js"
+export * as ExpectedVersion from "./ExpectedVersion.js"
+export * as Idempotency from "./Idempotency.js"
+export * as RecordedEvent from "./RecordedEvent.js"
+export * as StorageEngine from "./StorageEngine.js"
+export * as StreamId from "./StreamId.js"
