@@ -40,7 +40,7 @@ export const upcaster = <A, I, E>(type: string, schema: Schema.Schema<A, I>, upg
  */
 export interface EventCodec<E extends { readonly _tag: string }> {
   /** The event schema the codec was built from. */
-  readonly schema: Schema.Schema<E, any>
+  readonly schema: Schema.Schema<E, unknown>
   /** Encodes an event to the `{ type, data }` form the store keeps; fails on an event that does not fit its schema. */
   readonly encode: (event: E, streamId?: string, index?: number) => Either.Either<NewEvent, InvalidEvent>
   /** Encodes a batch, with optional metadata and ids for every event. */
@@ -124,7 +124,7 @@ export const make = <E extends { readonly _tag: string }, I extends { readonly _
   const decode = (event: RecordedEvent): Either.Either<RecordedEvent<E>, EventDecodeError> =>
     Either.map(decodeData(event), (data) => ({ ...event, data }))
 
-  return { schema, encode, encodeAll, decode, decodeData }
+  return { schema: schema as unknown as Schema.Schema<E, unknown>, encode, encodeAll, decode, decodeData }
 }
 
 /**
