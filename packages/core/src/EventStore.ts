@@ -147,6 +147,14 @@ const prepare = (streamId: string, events: ReadonlyArray<NewEvent>): Array<Prepa
     if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
       return invalid("the metadata must be a JSON object")
     }
+    let dataJson: string
+    let metadataJson: string
+    try {
+      dataJson = JSON.stringify(event.data)
+      metadataJson = metadata === emptyMetadata ? "{}" : JSON.stringify(metadata)
+    } catch (error) {
+      return invalid(`the event is not JSON-serializable: ${error instanceof Error ? error.message : String(error)}`)
+    }
     let id = event.id
     const idProvided = id !== undefined
     if (idProvided) {
@@ -158,7 +166,7 @@ const prepare = (streamId: string, events: ReadonlyArray<NewEvent>): Array<Prepa
     } else {
       id = crypto.randomUUID()
     }
-    prepared[index] = { id, idProvided, type: event.type, data: event.data, metadata }
+    prepared[index] = { id, idProvided, type: event.type, data: event.data, metadata, dataJson, metadataJson }
   }
   return prepared
 }

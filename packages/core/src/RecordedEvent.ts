@@ -64,4 +64,8 @@ export interface PreparedEvent {
   readonly type: string
   readonly data: unknown
   readonly metadata: EventMetadata
+  /** `data` as JSON text, serialized once by the store front so engines need not do it again. */
+  readonly dataJson: string
+  /** `metadata` as JSON text. */
+  readonly metadataJson: string
 }

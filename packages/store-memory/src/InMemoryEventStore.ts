@@ -15,6 +15,8 @@ import {
 } from "@chronicle/core"
 import { Effect, Layer } from "effect"
 
+const emptyMetadata: RecordedEvent.EventMetadata = Object.freeze({})
+
 interface StreamEntry {
   readonly events: Array<RecordedEvent.RecordedEvent>
   readonly ids: Map<string, RecordedEvent.RecordedEvent>
@@ -22,7 +24,8 @@ interface StreamEntry {
 
 /**
  * Builds an in-memory storage engine. Appends are synchronous, so each one is atomic; live readers are woken by the
- * append itself, without polling. The store keeps the data objects it is given: callers must not mutate them.
+ * append itself, without polling. Data and metadata are stored as the JSON they serialize to (as a database would
+ * keep them), so what reads return never aliases what the caller appended.
  *
  * @since 0.1.0
  * @category constructors
@@ -77,8 +80,8 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
           version: current + i + 1,
           position: all.length + 1,
           type: event.type,
-          data: event.data,
-          metadata: event.metadata,
+          data: JSON.parse(event.dataJson),
+          metadata: event.metadataJson === "{}" ? emptyMetadata : JSON.parse(event.metadataJson),
           recordedAt: new Date(recordedAt)
         }
         all.push(recorded)
