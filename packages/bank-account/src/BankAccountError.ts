@@ -1,0 +1,158 @@
+/**
+ * The rules a bank account command can break, as tagged errors with the data a caller can act on. Re-exported by
+ * `BankAccount`; import them from there.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import * as Money from "./Money.js"
+
+/**
+ * Raised by a command on an account that was never opened.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountNotFound extends Schema.TaggedError<AccountNotFound>("@chronicle/bank-account/AccountNotFound")(
+  "AccountNotFound",
+  {}
+) {
+  override get message(): string {
+    return "The account has not been opened"
+  }
+}
+
+/**
+ * Raised by opening an account that is already open (or was open and is now closed).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountAlreadyOpened extends Schema.TaggedError<AccountAlreadyOpened>(
+  "@chronicle/bank-account/AccountAlreadyOpened"
+)("AccountAlreadyOpened", { accountId: Schema.String }) {
+  override get message(): string {
+    return `Account ${this.accountId} has already been opened`
+  }
+}
+
+/**
+ * Raised by a deposit or withdrawal on a closed account.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountNotActive extends Schema.TaggedError<AccountNotActive>("@chronicle/bank-account/AccountNotActive")(
+  "AccountNotActive",
+  { accountId: Schema.String }
+) {
+  override get message(): string {
+    return `Account ${this.accountId} is not active`
+  }
+}
+
+/**
+ * Raised by closing an account that is closed already.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountAlreadyClosed extends Schema.TaggedError<AccountAlreadyClosed>(
+  "@chronicle/bank-account/AccountAlreadyClosed"
+)("AccountAlreadyClosed", { accountId: Schema.String }) {
+  override get message(): string {
+    return `Account ${this.accountId} is already closed`
+  }
+}
+
+/**
+ * Raised by a withdrawal of more than the balance: accounts cannot be overdrawn.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InsufficientFunds extends Schema.TaggedError<InsufficientFunds>(
+  "@chronicle/bank-account/InsufficientFunds"
+)("InsufficientFunds", { balance: Money.Money, amount: Money.Money }) {
+  override get message(): string {
+    return `Insufficient funds: cannot withdraw ${Money.format(this.amount)} from a balance of ${Money.format(this.balance)}`
+  }
+}
+
+/**
+ * Raised by closing an account that still holds money: withdraw it first.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PositiveBalance extends Schema.TaggedError<PositiveBalance>("@chronicle/bank-account/PositiveBalance")(
+  "PositiveBalance",
+  { balance: Money.Money }
+) {
+  override get message(): string {
+    return `Cannot close an account with a positive balance (${Money.format(this.balance)})`
+  }
+}
+
+/**
+ * Raised by opening an account with a blank account id, or one that makes no valid stream id.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidAccountId extends Schema.TaggedError<InvalidAccountId>("@chronicle/bank-account/InvalidAccountId")(
+  "InvalidAccountId",
+  { accountId: Schema.String, reason: Schema.String }
+) {
+  override get message(): string {
+    return `Invalid account id ${JSON.stringify(this.accountId.slice(0, 80))}: ${this.reason}`
+  }
+}
+
+/**
+ * Raised by opening an account with a blank owner name.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidOwnerName extends Schema.TaggedError<InvalidOwnerName>("@chronicle/bank-account/InvalidOwnerName")(
+  "InvalidOwnerName",
+  { ownerName: Schema.String, reason: Schema.String }
+) {
+  override get message(): string {
+    return `Invalid owner name ${JSON.stringify(this.ownerName.slice(0, 80))}: ${this.reason}`
+  }
+}
+
+/**
+ * Raised by a command whose time is an invalid `Date` (one that could not be stored).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidDate extends Schema.TaggedError<InvalidDate>("@chronicle/bank-account/InvalidDate")("InvalidDate", {
+  field: Schema.String
+}) {
+  override get message(): string {
+    return `The command's ${this.field} is not a valid date`
+  }
+}
+
+/**
+ * Every rule a bank account command can break, including an invalid or overflowing amount.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type BankAccountError =
+  | AccountNotFound
+  | AccountAlreadyOpened
+  | AccountNotActive
+  | AccountAlreadyClosed
+  | InsufficientFunds
+  | PositiveBalance
+  | InvalidAccountId
+  | InvalidOwnerName
+  | InvalidDate
+  | Money.InvalidAmount
+  | Money.BalanceOverflow
