@@ -1,0 +1,6 @@
+/**
+ * @since 0.1.0
+ */
+export * as SqliteEventStore from "./SqliteEventStore.js"
+export * as SqliteEventStoreSchema from "./SqliteEventStoreSchema.js"
+export * as SqliteStorageEngine from "./SqliteStorageEngine.js"
