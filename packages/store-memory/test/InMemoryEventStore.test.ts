@@ -1,0 +1,4 @@
+import { InMemoryEventStore } from "@chronicle/store-memory"
+import { eventStoreSuite } from "@chronicle/testkit"
+
+eventStoreSuite("in-memory", InMemoryEventStore.layer)

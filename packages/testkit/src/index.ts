@@ -1,0 +1,5 @@
+/**
+ * @since 0.1.0
+ */
+export * as DeciderSpec from "./DeciderSpec.js"
+export * from "./EventStoreSuite.js"

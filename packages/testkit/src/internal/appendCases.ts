@@ -1,0 +1,203 @@
+import { EventStore, ExpectedVersion } from "@chronicle/core"
+import { assert, type Vitest } from "@effect/vitest"
+import { Effect, TestClock } from "effect"
+import { increments, readAllFrom, readStreamAll, uniqueStream } from "./fixtures.js"
+
+type It = Vitest.MethodsNonLive<EventStore.EventStore>
+
+const expectWrongVersion = (
+  effect: Effect.Effect<unknown, { readonly _tag: string }, EventStore.EventStore>,
+  actual: number
+) =>
+  Effect.gen(function* () {
+    const error = yield* Effect.flip(effect)
+    assert.strictEqual(error._tag, "WrongExpectedVersion")
+    if (error._tag === "WrongExpectedVersion") assert.strictEqual((error as { actual?: number }).actual, actual)
+  })
+
+/** Appends: numbering, the four expected-version modes, atomicity, input validation, metadata and time. */
+export const appendCases = (it: It) => {
+  it.effect("numbers stream versions from 1 and global positions upwards", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("numbering")
+      assert.strictEqual(yield* EventStore.streamVersion(id), 0)
+      const first = yield* EventStore.append(id, increments(1))
+      assert.strictEqual(first.version, 1)
+      assert.strictEqual(first.positions.length, 1)
+      const second = yield* EventStore.append(id, increments(3, 2))
+      assert.strictEqual(second.version, 4)
+      assert.strictEqual(second.positions.length, 3)
+      assert.isTrue(second.positions[0]! > first.positions[0]!)
+      assert.deepStrictEqual(
+        second.positions,
+        [0, 1, 2].map((i) => second.positions[0]! + i)
+      )
+      const events = yield* readStreamAll(id)
+      assert.deepStrictEqual(
+        events.map((e) => e.version),
+        [1, 2, 3, 4]
+      )
+      assert.deepStrictEqual(
+        events.map((e) => e.position),
+        [...first.positions, ...second.positions]
+      )
+      assert.deepStrictEqual(
+        events.map((e) => e.data),
+        [1, 2, 3, 4].map((by) => ({ by }))
+      )
+      assert.isTrue(events.every((e) => e.streamId === id && e.type === "Incremented"))
+      assert.strictEqual(new Set(events.map((e) => e.id)).size, 4)
+      assert.strictEqual(yield* EventStore.streamVersion(id), 4)
+      const store = yield* EventStore.EventStore
+      assert.isTrue((yield* store.headPosition) >= second.positions[2]!)
+    })
+  )
+
+  it.effect("ExpectedVersion.any appends to new and existing streams", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("any")
+      assert.strictEqual(
+        (yield* EventStore.append(id, increments(1), { expectedVersion: ExpectedVersion.any })).version,
+        1
+      )
+      assert.strictEqual(
+        (yield* EventStore.append(id, increments(1), { expectedVersion: ExpectedVersion.any })).version,
+        2
+      )
+    })
+  )
+
+  it.effect("ExpectedVersion.noStream succeeds only on a stream with no events", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("no-stream")
+      const options = { expectedVersion: ExpectedVersion.noStream }
+      assert.strictEqual((yield* EventStore.append(id, increments(2), options)).version, 2)
+      yield* expectWrongVersion(EventStore.append(id, increments(1), options), 2)
+      assert.strictEqual(yield* EventStore.streamVersion(id), 2)
+    })
+  )
+
+  it.effect("ExpectedVersion.streamExists fails on a new stream and succeeds on an existing one", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("exists")
+      const options = { expectedVersion: ExpectedVersion.streamExists }
+      yield* expectWrongVersion(EventStore.append(id, increments(1), options), 0)
+      assert.strictEqual(yield* EventStore.streamVersion(id), 0)
+      yield* EventStore.append(id, increments(1))
+      assert.strictEqual((yield* EventStore.append(id, increments(1), options)).version, 2)
+    })
+  )
+
+  it.effect("ExpectedVersion.exact succeeds at the current version and fails with the real version otherwise", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("exact")
+      assert.strictEqual(
+        (yield* EventStore.append(id, increments(1), { expectedVersion: ExpectedVersion.exact(0) })).version,
+        1
+      )
+      yield* expectWrongVersion(EventStore.append(id, increments(1), { expectedVersion: ExpectedVersion.exact(0) }), 1)
+      yield* expectWrongVersion(EventStore.append(id, increments(1), { expectedVersion: ExpectedVersion.exact(5) }), 1)
+      assert.strictEqual(
+        (yield* EventStore.append(id, increments(2), { expectedVersion: ExpectedVersion.exact(1) })).version,
+        3
+      )
+      const error = yield* Effect.flip(
+        EventStore.append(id, increments(1), { expectedVersion: ExpectedVersion.exact(2) })
+      )
+      assert.strictEqual(error._tag, "WrongExpectedVersion")
+      if (error._tag === "WrongExpectedVersion") {
+        assert.strictEqual(error.streamId, id)
+        assert.strictEqual(error.expected, "exact(2)")
+        assert.strictEqual(error.actual, 3)
+      }
+    })
+  )
+
+  it.effect("a failing batch leaves nothing behind", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("atomic")
+      yield* EventStore.append(id, increments(2))
+      const store = yield* EventStore.EventStore
+      const head = yield* store.headPosition
+      yield* expectWrongVersion(EventStore.append(id, increments(5), { expectedVersion: ExpectedVersion.exact(1) }), 2)
+      const bad = [...increments(3), { type: "Incremented", data: null }, ...increments(2)]
+      const invalid = yield* Effect.flip(EventStore.append(id, bad))
+      assert.strictEqual(invalid._tag, "InvalidEvent")
+      const big = [...increments(3), { type: "Incremented", data: { by: 10n } }]
+      assert.strictEqual((yield* Effect.flip(EventStore.append(id, big)))._tag, "InvalidEvent")
+      assert.strictEqual(yield* EventStore.streamVersion(id), 2)
+      assert.strictEqual((yield* readStreamAll(id)).length, 2)
+      const after = yield* readAllFrom({ after: head })
+      assert.isFalse(after.some((e) => e.streamId === id))
+    })
+  )
+
+  it.effect("an empty batch checks the expected version and writes nothing", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("empty")
+      const result = yield* EventStore.append(id, [], { expectedVersion: ExpectedVersion.noStream })
+      assert.deepStrictEqual(result, { version: 0, positions: [] })
+      yield* EventStore.append(id, increments(1))
+      yield* expectWrongVersion(EventStore.append(id, [], { expectedVersion: ExpectedVersion.noStream }), 1)
+      assert.strictEqual(yield* EventStore.streamVersion(id), 1)
+    })
+  )
+
+  it.effect("rejects malformed events with InvalidEvent", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("invalid")
+      const cases: ReadonlyArray<unknown> = [
+        { type: "", data: {} },
+        { type: "T", data: "text" },
+        { type: "T", data: 42 },
+        { type: "T", data: {}, id: "not-a-uuid" },
+        { type: "T", data: {}, metadata: [] }
+      ]
+      for (const event of cases) {
+        const error = yield* Effect.flip(EventStore.append(id, [event as never]))
+        assert.strictEqual(error._tag, "InvalidEvent", JSON.stringify(event))
+      }
+      const eventId = crypto.randomUUID()
+      const twice = yield* Effect.flip(
+        EventStore.append(id, [
+          { id: eventId, type: "T", data: {} },
+          { id: eventId, type: "T", data: {} }
+        ])
+      )
+      assert.strictEqual(twice._tag, "InvalidEvent")
+      assert.strictEqual(yield* EventStore.streamVersion(id), 0)
+    })
+  )
+
+  it.effect("rejects invalid stream ids with InvalidStreamId", () =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      for (const bad of ["", "a\u0000b", "line\nbreak", "x".repeat(257)]) {
+        assert.strictEqual((yield* Effect.flip(store.append(bad, increments(1))))._tag, "InvalidStreamId")
+        assert.strictEqual((yield* Effect.flip(readStreamAll(bad)))._tag, "InvalidStreamId")
+        assert.strictEqual((yield* Effect.flip(store.streamVersion(bad)))._tag, "InvalidStreamId")
+      }
+      const tricky = `x'; DROP TABLE events;-- ${crypto.randomUUID()} "ünï©ødé" 🚀`
+      yield* store.append(tricky, increments(1))
+      const [event] = yield* readStreamAll(tricky)
+      assert.strictEqual(event?.streamId, tricky)
+    })
+  )
+
+  it.effect("keeps metadata, event ids and the Clock's time", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1_700_000_000_123)
+      const id = uniqueStream("metadata")
+      const eventId = crypto.randomUUID()
+      const metadata = { correlationId: "corr-1", causationId: "cause-1", user: { name: "ann", roles: ["a"] } }
+      yield* EventStore.append(id, [
+        { id: eventId, type: "Noted", data: { text: "hi", nested: [1, { a: null }] }, metadata }
+      ])
+      const [event] = yield* readStreamAll(id)
+      assert.strictEqual(event?.id, eventId)
+      assert.deepStrictEqual(event?.metadata, metadata)
+      assert.deepStrictEqual(event?.data, { text: "hi", nested: [1, { a: null }] })
+      assert.strictEqual(event?.recordedAt.getTime(), 1_700_000_000_123)
+    })
+  )
+}
