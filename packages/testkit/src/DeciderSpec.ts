@@ -62,6 +62,7 @@ export const make = <C, E, S, Err>(decider: Decider.Decider<C, E, S, Err>): Deci
       for (const event of history) state = decider.evolve(state, event)
       const result = decider.decide(command, state)
       return {
+        // biome-ignore lint/suspicious/noThenProperty: given/when/then is the specification's vocabulary
         then: (expected) => {
           if (Either.isLeft(result)) throw new Error(`Expected events but the command failed: ${String(result.left)}`)
           expect(result.right).toStrictEqual(expected)
