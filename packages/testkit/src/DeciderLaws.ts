@@ -91,7 +91,11 @@ export const run = <C, E extends { readonly _tag: string }, S, Err>(
         const decoded = options.codec.decodeData(fakeEnvelope(encoded.right.type, stored, events.length))
         if (Either.isLeft(decoded)) throw new LawViolation("codec", step, decoded.left.message)
         if (!isDeepStrictEqual(decoded.right, event)) {
-          throw new LawViolation("codec", step, `${JSON.stringify(event)} came back as ${JSON.stringify(decoded.right)}`)
+          throw new LawViolation(
+            "codec",
+            step,
+            `${JSON.stringify(event)} came back as ${JSON.stringify(decoded.right)}`
+          )
         }
       }
     }

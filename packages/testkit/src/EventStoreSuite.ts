@@ -8,6 +8,7 @@ import { layer } from "@effect/vitest"
 import type { Layer } from "effect"
 import { appendCases } from "./internal/appendCases.js"
 import { concurrencyCases } from "./internal/concurrencyCases.js"
+import { handlerCases } from "./internal/handlerCases.js"
 import { idempotencyCases } from "./internal/idempotencyCases.js"
 import { readCases } from "./internal/readCases.js"
 import { subscribeCases } from "./internal/subscribeCases.js"
@@ -19,7 +20,7 @@ import { subscribeCases } from "./internal/subscribeCases.js"
  * Covers: version numbering; the four ExpectedVersion modes succeeding and failing (with the real version); atomic
  * batches; input validation; stream id validation; metadata, ids and Clock time; readStream ranges forward and
  * backward; readAll order and paging; decode errors; idempotent appends; racing and concurrent writers; and
- * subscriptions catching up then going live.
+ * subscriptions catching up then going live; and the CommandHandler over the store.
  *
  * @since 0.1.0
  * @category suites
@@ -31,4 +32,5 @@ export const eventStoreSuite = <E>(name: string, storeLayer: Layer.Layer<EventSt
     idempotencyCases(it)
     concurrencyCases(it)
     subscribeCases(it)
+    handlerCases(it)
   })

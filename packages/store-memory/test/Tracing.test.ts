@@ -1,0 +1,58 @@
+import { CommandHandler, Decider, EventCodec, EventStore } from "@chronicle/core"
+import { InMemoryEventStore } from "@chronicle/store-memory"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Either, Schema, Stream, Tracer } from "effect"
+
+const Added = Schema.TaggedStruct("Added", { n: Schema.Number })
+const codec = EventCodec.make(Added)
+const handler = CommandHandler.make({
+  decider: Decider.make({
+    initialState: 0,
+    decide: (n: number) => Either.right([Added.make({ n })]),
+    evolve: (s: number, e: typeof Added.Type) => s + e.n
+  }),
+  codec
+})
+
+/** Runs `effect` under a tracer that records every span it starts. */
+const recordSpans = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const base = yield* Effect.tracer
+    const spans: Array<Tracer.Span> = []
+    const tracer = Tracer.make({
+      span: (...args) => {
+        const span = base.span(...args)
+        spans.push(span)
+        return span
+      },
+      context: (f, fiber) => base.context(f, fiber)
+    })
+    yield* Effect.withTracer(effect, tracer)
+    return spans
+  })
+
+describe("tracing", () => {
+  it.effect("store operations and command handling run in named spans with stream id and event count", () =>
+    Effect.gen(function* () {
+      const spans = yield* recordSpans(
+        Effect.gen(function* () {
+          yield* EventStore.append("traced-1", [
+            { type: "Added", data: { n: 1 } },
+            { type: "Added", data: { n: 2 } }
+          ])
+          yield* handler.handle("traced-1", 5)
+          yield* Stream.runDrain(EventStore.readAll())
+        })
+      )
+      const byName = (name: string) => spans.filter((s) => s.name === name)
+      const [firstAppend] = byName("EventStore.append")
+      assert.strictEqual(firstAppend?.attributes.get("chronicle.stream_id"), "traced-1")
+      assert.strictEqual(firstAppend?.attributes.get("chronicle.event_count"), 2)
+      assert.strictEqual(byName("EventStore.append").length, 2)
+      assert.strictEqual(byName("CommandHandler.handle")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
+      assert.strictEqual(byName("CommandHandler.load").length, 1)
+      assert.strictEqual(byName("EventStore.readStream").length, 1)
+      assert.strictEqual(byName("EventStore.readAll").length, 1)
+    }).pipe(Effect.provide(InMemoryEventStore.layer))
+  )
+})
