@@ -1,12 +1,15 @@
 /**
- * The bank account: the reference domain of Chronicle, pure. It reads top to bottom in Equinox's order: stream id,
- * events (the storage contract), state, commands, errors, `decide`, then the decider, codec and command handler.
+ * The bank account: the reference domain of Chronicle, pure. It reads in Equinox's order: stream id, events (the
+ * storage contract, in `BankAccountEvent`), state, commands (`BankAccountCommand`), errors (`BankAccountError`),
+ * `decide`, then the decider, codec and command handler. Events, commands and errors are re-exported here, so users
+ * write `BankAccount.Deposit`, `BankAccount.MoneyDeposited`, `BankAccount.InsufficientFunds`.
  *
  * @since 0.1.0
  */
 import { CommandHandler, Decider, EventCodec, StreamId } from "@chronicle/core"
 import { Either, Option, Schema } from "effect"
 import { absurd } from "effect/Function"
+import type { CloseAccount, Command, Deposit, OpenAccount, Withdraw } from "./BankAccountCommand.js"
 import {
   AccountAlreadyClosed,
   AccountAlreadyOpened,
@@ -19,8 +22,11 @@ import {
   InvalidOwnerName,
   PositiveBalance
 } from "./BankAccountError.js"
+import { Event } from "./BankAccountEvent.js"
 import * as Money from "./Money.js"
 
+export * from "./BankAccountEvent.js"
+export * from "./BankAccountCommand.js"
 export * from "./BankAccountError.js"
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -53,62 +59,6 @@ export const accountIdOf = (streamId: string): Option.Option<string> =>
   streamId.startsWith(streamPrefix) && streamId.length > streamPrefix.length
     ? Option.some(streamId.slice(streamPrefix.length))
     : Option.none()
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Events: the storage contract. Change with care; an older shape needs an upcaster in `codec`.
-// ---------------------------------------------------------------------------------------------------------------------
-
-/**
- * An account was opened for an owner; its balance starts at zero.
- *
- * @since 0.1.0
- * @category events
- */
-export const AccountOpened = Schema.TaggedStruct("AccountOpened", {
-  accountId: Schema.String,
-  ownerName: Schema.String,
-  openedAt: Schema.Date
-})
-
-/**
- * Money was paid into an account; `balanceAfter` is the balance it left.
- *
- * @since 0.1.0
- * @category events
- */
-export const MoneyDeposited = Schema.TaggedStruct("MoneyDeposited", { amount: Money.Money, balanceAfter: Money.Money })
-
-/**
- * Money was taken out of an account; `balanceAfter` is the balance it left.
- *
- * @since 0.1.0
- * @category events
- */
-export const MoneyWithdrawn = Schema.TaggedStruct("MoneyWithdrawn", { amount: Money.Money, balanceAfter: Money.Money })
-
-/**
- * An account was closed; it takes no more deposits or withdrawals.
- *
- * @since 0.1.0
- * @category events
- */
-export const AccountClosed = Schema.TaggedStruct("AccountClosed", { reason: Schema.String, closedAt: Schema.Date })
-
-/**
- * Every event of a bank account stream.
- *
- * @since 0.1.0
- * @category events
- */
-export const Event = Schema.Union(AccountOpened, MoneyDeposited, MoneyWithdrawn, AccountClosed)
-
-/**
- * An event of a bank account stream.
- *
- * @since 0.1.0
- * @category events
- */
-export type Event = typeof Event.Type
 
 // ---------------------------------------------------------------------------------------------------------------------
 // State
@@ -193,65 +143,6 @@ export const evolve = (state: State, event: Event): State => {
       return absurd(event)
   }
 }
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Commands. Amounts are raw numbers: `decide` validates them and answers with typed errors.
-// ---------------------------------------------------------------------------------------------------------------------
-
-/**
- * Open an account for an owner, at the time the command carries.
- *
- * @since 0.1.0
- * @category commands
- */
-export const OpenAccount = Schema.TaggedStruct("OpenAccount", {
-  accountId: Schema.String,
-  ownerName: Schema.String,
-  openedAt: Schema.DateFromSelf
-})
-
-/**
- * Pay an amount (in minor units) into an account.
- *
- * @since 0.1.0
- * @category commands
- */
-export const Deposit = Schema.TaggedStruct("Deposit", { amount: Schema.Number })
-
-/**
- * Take an amount (in minor units) out of an account.
- *
- * @since 0.1.0
- * @category commands
- */
-export const Withdraw = Schema.TaggedStruct("Withdraw", { amount: Schema.Number })
-
-/**
- * Close an account, for a reason, at the time the command carries.
- *
- * @since 0.1.0
- * @category commands
- */
-export const CloseAccount = Schema.TaggedStruct("CloseAccount", {
-  reason: Schema.String,
-  closedAt: Schema.DateFromSelf
-})
-
-/**
- * Every command a bank account handles.
- *
- * @since 0.1.0
- * @category commands
- */
-export const Command = Schema.Union(OpenAccount, Deposit, Withdraw, CloseAccount)
-
-/**
- * A command to a bank account.
- *
- * @since 0.1.0
- * @category commands
- */
-export type Command = typeof Command.Type
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Decisions
