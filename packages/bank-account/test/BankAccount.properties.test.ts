@@ -78,12 +78,13 @@ const stream = BankAccount.streamId("ACC-001")
 const runSession = (steps: ReadonlyArray<Step>) =>
   Effect.gen(function* () {
     const outcomes: Array<Outcome> = []
+    let before = yield* BankAccount.handler.load(stream)
     for (const s of steps) {
-      const before = yield* BankAccount.handler.load(stream)
       const command = resolve(s, before.state)
       const result = yield* Effect.either(BankAccount.handler.handle(stream, command))
       const after = yield* BankAccount.handler.load(stream)
       outcomes.push({ command, before, result, after })
+      before = after
     }
     const stored = yield* EventStore.readStream(stream).pipe(Stream.runCollect, Effect.map(Chunk.toReadonlyArray))
     const events = stored.map((e) => Either.getOrThrow(BankAccount.codec.decodeData(e)))
