@@ -11,8 +11,9 @@
 import { EventStore, EventStoreError, type StorageEngine } from "@chronicle/core"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import { type ConfigError, Duration, Effect, Either, Layer } from "effect"
-import * as Connection from "./internal/connection.js"
+import { Context, Duration, Effect, Either, Layer } from "effect"
+import * as Access from "./internal/access.js"
+import * as Database from "./internal/database.js"
 import * as Schema from "./SqliteEventStoreSchema.js"
 import * as SqliteStorageEngine from "./SqliteStorageEngine.js"
 
@@ -40,7 +41,8 @@ export type InvalidIdentifier = Schema.InvalidIdentifier
  * - `pollInterval`: how often live subscriptions look for appends made by other processes (default 100 ms); appends
  *   made through the same store wake them at once;
  * - `busyTimeout`: SQLite's `busy_timeout`, how long a statement waits for another connection's lock before the store
- *   backs off and retries (default: the client's own, 5 s for a better-sqlite3 connection).
+ *   backs off and retries, up to 10 more times (default 5 s when the store opens the database; the client's own
+ *   setting when it is given one).
  *
  * @since 0.1.0
  * @category models
@@ -71,24 +73,47 @@ export interface Config extends Options {
 export const defaultPollInterval: Duration.Duration = Duration.millis(100)
 
 /**
- * How often a busy or locked database is retried (with jittered backoff) after SQLite's own wait gave up.
+ * The default `busy_timeout` of a database the store opens itself.
  *
  * @since 0.1.0
  * @category constants
  */
-export const busyRetries = 10
+export const defaultBusyTimeout: Duration.Duration = Duration.seconds(5)
 
 /**
- * Errors of building a store: a bad table name, or the schema could not be created.
+ * Errors of building a store: a bad table name, or the database could not be opened or migrated.
  *
  * @since 0.1.0
  * @category models
  */
 export type MakeError = InvalidIdentifier | EventStoreError.EventStoreError
 
+const failure = (method: string) => (cause: unknown) =>
+  new EventStoreError.EventStoreError({ method, cause: (cause as { readonly cause?: unknown })?.cause ?? cause })
+
+const millis = (duration: Duration.DurationInput) =>
+  Math.max(0, Math.round(Duration.toMillis(Duration.decode(duration))))
+
+const validTables = (options: Options) => Either.mapLeft(Schema.tableNames(options), (error) => error)
+
+const build = (client: SqlClient.SqlClient, access: Access.Access, tables: Schema.TableNames, options: Options) =>
+  Schema.migrate(tables).pipe(
+    Effect.provideService(SqlClient.SqlClient, client),
+    Effect.mapError(failure("migrate")),
+    Effect.as(
+      SqliteStorageEngine.make({
+        access,
+        statements: Schema.statements(tables),
+        pollInterval: options.pollInterval ?? defaultPollInterval
+      })
+    )
+  )
+
 /**
- * Builds the storage engine over the `SqlClient` in context: validates the table names, applies `busyTimeout`, and
- * runs the store's migrations in one `BEGIN IMMEDIATE` transaction, so processes starting together do not race.
+ * Builds the storage engine over the `SqlClient` in context (any `@effect/sql` SQLite client): validates the table
+ * names, applies `busyTimeout` when given, and runs the store's migrations in one `BEGIN IMMEDIATE` transaction, so
+ * processes starting together do not race. Appends run in `BEGIN IMMEDIATE` transactions on the client's reserved
+ * connection; `layer` is faster, as it runs each append as one synchronous better-sqlite3 call.
  *
  * @since 0.1.0
  * @category constructors
@@ -97,31 +122,14 @@ export const makeEngine = (
   options: Options = {}
 ): Effect.Effect<StorageEngine.StorageEngine, MakeError, SqlClient.SqlClient> =>
   Effect.gen(function* () {
-    const tables = Schema.tableNames(options)
-    if (Either.isLeft(tables)) return yield* tables.left
+    const tables = yield* validTables(options)
     const client = yield* SqlClient.SqlClient
-    const statements = Schema.statements(tables.right)
-    const runner = Connection.makeRunner(client, statements, Connection.busyRetry(busyRetries))
-    const failure = (method: string) => (cause: unknown) => new EventStoreError.EventStoreError({ method, cause })
+    const access = Access.fromClient(client)
     if (options.busyTimeout !== undefined) {
-      const millis = Math.max(0, Math.round(Duration.toMillis(Duration.decode(options.busyTimeout))))
-      yield* runner
-        .withConnection((conn) => conn.executeUnprepared(`PRAGMA busy_timeout = ${millis}`, [], undefined))
-        .pipe(Effect.mapError(failure("busyTimeout")))
+      const pragma = `PRAGMA busy_timeout = ${millis(options.busyTimeout)}`
+      yield* access.read((db) => Either.right(db.all(pragma, []))).pipe(Effect.mapError(failure("busyTimeout")))
     }
-    yield* runner
-      .transaction((conn) =>
-        Schema.migrate(tables.right).pipe(
-          Effect.provideService(SqlClient.SqlClient, client),
-          Effect.provideService(SqlClient.TransactionConnection, [conn, 0] as const)
-        )
-      )
-      .pipe(Effect.mapError(failure("migrate")))
-    return SqliteStorageEngine.make({
-      runner,
-      statements,
-      pollInterval: options.pollInterval ?? defaultPollInterval
-    })
+    return yield* build(client, access, tables, options)
   })
 
 /**
@@ -147,28 +155,38 @@ export const layerFromClient = (
 ): Layer.Layer<EventStore.EventStore, MakeError, SqlClient.SqlClient> =>
   Layer.effect(EventStore.EventStore, make(options))
 
-const clientLayer = (config: Config) => SqliteClient.layer({ filename: config.filename })
-
 /**
- * A Layer that opens the database (WAL on for files) and provides `EventStore` together with the `SqlClient` and
- * `SqliteClient` it opened, so other code can share the connection.
+ * A Layer that opens the database (WAL journal, `busyTimeout` default 5 s) and provides `EventStore` together with
+ * a `SqlClient` (also as `SqliteClient`) over the same connection, for projections or queries that share it. That
+ * client's transactions begin with `BEGIN IMMEDIATE`; an `append` inside one joins it.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerWithClient = (
   config: Config
-): Layer.Layer<
-  EventStore.EventStore | SqlClient.SqlClient | SqliteClient.SqliteClient,
-  MakeError | ConfigError.ConfigError
-> => Layer.provideMerge(layerFromClient(config), clientLayer(config))
+): Layer.Layer<EventStore.EventStore | SqlClient.SqlClient | SqliteClient.SqliteClient, MakeError> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const tables = yield* validTables(config)
+      const database = yield* Database.open({
+        filename: config.filename,
+        busyTimeoutMillis: millis(config.busyTimeout ?? defaultBusyTimeout)
+      }).pipe(Effect.mapError(failure("open")))
+      const engine = yield* build(database.client, database.access, tables, config)
+      return Context.make(EventStore.EventStore, EventStore.make(engine)).pipe(
+        Context.add(SqlClient.SqlClient, database.client),
+        Context.add(SqliteClient.SqliteClient, database.client)
+      )
+    })
+  )
 
 /**
- * A Layer that opens the database (WAL on for files) and provides `EventStore` only; the connection closes with the
- * Layer's scope.
+ * A Layer that opens the database (WAL journal, `busyTimeout` default 5 s) and provides `EventStore` only; the
+ * database closes with the Layer's scope.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (config: Config): Layer.Layer<EventStore.EventStore, MakeError | ConfigError.ConfigError> =>
-  Layer.provide(layerFromClient(config), clientLayer(config))
+export const layer = (config: Config): Layer.Layer<EventStore.EventStore, MakeError> =>
+  Layer.project(layerWithClient(config), EventStore.EventStore, EventStore.EventStore, (store) => store)

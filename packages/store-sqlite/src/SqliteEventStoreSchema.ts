@@ -6,7 +6,9 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { Effect, Either, Schema } from "effect"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Either, Exit, Option, Schema } from "effect"
+import { immediate, retryBusy } from "./internal/access.js"
 
 /**
  * A configured table name is not a plain SQL identifier. Names are spliced into SQL text, so only
@@ -115,13 +117,46 @@ export const migrations = (tables: TableNames): Record<string, Effect.Effect<voi
 })
 
 /**
- * Runs the store's migrations with the `SqlClient` in context (the caller makes it exclusive).
+ * Runs the store's migrations with the `SqlClient` in context, in one `BEGIN IMMEDIATE` transaction on a reserved
+ * connection, so that processes opening a new database together do not race (the Migrator's own transaction is a
+ * deferred one). Busy errors are retried. Inside a transaction the caller opened, the Migrator joins it instead.
  *
  * @since 0.1.0
  * @category migrations
  */
-export const migrate = (tables: TableNames) =>
-  Migrator.make({})({ loader: Migrator.fromRecord(migrations(tables)), table: tables.migrations })
+export const migrate = (
+  tables: TableNames
+): Effect.Effect<
+  ReadonlyArray<readonly [id: number, name: string]>,
+  Migrator.MigrationError | SqlError,
+  SqlClient.SqlClient
+> =>
+  Effect.gen(function* () {
+    const client = yield* SqlClient.SqlClient
+    const migrator = Migrator.make({})({
+      loader: Migrator.fromRecord(migrations(tables)),
+      table: tables.migrations
+    }).pipe(Effect.provideService(SqlClient.SqlClient, client))
+    const outer = yield* Effect.serviceOption(SqlClient.TransactionConnection)
+    if (Option.isSome(outer)) return yield* migrator
+    const exclusive = Effect.uninterruptibleMask((restore) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const conn = yield* restore(client.reserve)
+          yield* conn.executeUnprepared(immediate.begin, [], undefined)
+          const exit = yield* Effect.exit(
+            restore(Effect.provideService(migrator, SqlClient.TransactionConnection, [conn, 0] as const))
+          )
+          const end = Exit.isSuccess(exit) ? immediate.commit : immediate.rollback
+          yield* Effect.forEach(end, (statement) => conn.executeUnprepared(statement, [], undefined)).pipe(
+            Effect.onError(() => Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined)))
+          )
+          return yield* exit
+        })
+      )
+    )
+    return yield* retryBusy(exclusive)
+  })
 
 /**
  * The most rows one `INSERT` writes; longer batches take several statements in the same transaction.
@@ -140,9 +175,6 @@ const columns = "position, stream_id, version, event_id, type, data, metadata, r
  * @category models
  */
 export interface Statements {
-  readonly begin: string
-  readonly commit: string
-  readonly rollback: string
   readonly streamVersion: string
   readonly headPosition: string
   readonly storedIds: string
@@ -162,9 +194,6 @@ export const statements = (tables: TableNames): Statements => {
   const events = quote(tables.events)
   const inserts: Array<string> = []
   return {
-    begin: "BEGIN IMMEDIATE",
-    commit: "COMMIT",
-    rollback: "ROLLBACK",
     streamVersion: `SELECT COALESCE(MAX(version), 0) AS version FROM ${events} WHERE stream_id = ?`,
     headPosition: `SELECT COALESCE(MAX(position), 0) AS position FROM ${events}`,
     storedIds: `SELECT event_id, version, position, type, data FROM ${events} WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))`,

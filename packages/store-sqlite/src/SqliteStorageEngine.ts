@@ -12,10 +12,9 @@ import {
   type StorageEngine,
   type StreamId
 } from "@chronicle/core"
-import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Duration, Effect, Either, Schedule } from "effect"
-import type { Runner } from "./internal/connection.js"
+import type { Access, SyncSql } from "./internal/access.js"
 import { maxRowsPerInsert, type Statements } from "./SqliteEventStoreSchema.js"
 
 interface EventRow {
@@ -77,20 +76,20 @@ const decodeRow = (row: EventRow): RecordedEvent.RecordedEvent | EventStoreError
 }
 
 const decodeRows = (
-  rows: ReadonlyArray<EventRow>
-): Effect.Effect<ReadonlyArray<RecordedEvent.RecordedEvent>, EventStoreError.EventDecodeError> => {
+  rows: ReadonlyArray<unknown>
+): Either.Either<ReadonlyArray<RecordedEvent.RecordedEvent>, EventStoreError.EventDecodeError> => {
   const out: Array<RecordedEvent.RecordedEvent> = new Array(rows.length)
   for (let i = 0; i < rows.length; i++) {
-    const decoded = decodeRow(rows[i]!)
-    if (decoded instanceof EventStoreError.EventDecodeError) return Effect.fail(decoded)
+    const decoded = decodeRow(rows[i] as EventRow)
+    if (decoded instanceof EventStoreError.EventDecodeError) return Either.left(decoded)
     out[i] = decoded
   }
-  return Effect.succeed(out)
+  return Either.right(out)
 }
 
-type AppendEffect = Effect.Effect<
+type AppendOutcome = Either.Either<
   StorageEngine.AppendResult,
-  EventStoreError.WrongExpectedVersion | EventStoreError.DuplicateEventId | SqlError
+  EventStoreError.WrongExpectedVersion | EventStoreError.DuplicateEventId
 >
 
 const storeError =
@@ -105,20 +104,20 @@ const storeError =
  * @category models
  */
 export interface EngineOptions {
-  readonly runner: Runner
+  readonly access: Access
   readonly statements: Statements
   readonly pollInterval: Duration.DurationInput
 }
 
 /**
  * Builds the engine over a migrated table. The table must only ever be appended to: positions are SQLite row ids,
- * which stay increasing as long as no row is deleted.
+ * which keep increasing as long as no row is deleted.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
-  const { runner, statements: sql } = options
+  const { access, statements: sql } = options
   const pollInterval = Duration.decode(options.pollInterval)
   const waiters = new Set<() => void>()
 
@@ -129,115 +128,104 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
     for (const resume of woken) resume()
   }
 
-  const insert = (conn: Connection, request: StorageEngine.AppendRequest, current: number) =>
-    Effect.suspend(() => {
-      const { events, recordedAt, streamId } = request
-      const positions: Array<number> = new Array(events.length)
-      const chunks: Array<Effect.Effect<void, SqlError>> = []
-      for (let start = 0; start < events.length; start += maxRowsPerInsert) {
-        const end = Math.min(events.length, start + maxRowsPerInsert)
-        const params: Array<unknown> = []
-        for (let i = start; i < end; i++) {
-          const event = events[i]!
-          params.push(streamId, current + i + 1, event.id, event.type, event.dataJson, event.metadataJson, recordedAt)
-        }
-        chunks.push(
-          Effect.map(conn.execute(sql.insert(end - start), params, undefined), (rows) => {
-            for (const row of rows as ReadonlyArray<{ readonly version: number; readonly position: number }>) {
-              positions[row.version - current - 1] = row.position
-            }
-          })
-        )
+  const insert = (db: SyncSql, request: StorageEngine.AppendRequest, current: number): AppendOutcome => {
+    const { events, recordedAt, streamId } = request
+    const positions: Array<number> = new Array(events.length)
+    for (let start = 0; start < events.length; start += maxRowsPerInsert) {
+      const end = Math.min(events.length, start + maxRowsPerInsert)
+      const params: Array<unknown> = []
+      for (let i = start; i < end; i++) {
+        const event = events[i]!
+        params.push(streamId, current + i + 1, event.id, event.type, event.dataJson, event.metadataJson, recordedAt)
       }
-      return Effect.as(chunks.length === 1 ? chunks[0]! : Effect.all(chunks, { discard: true }), {
-        version: current + events.length,
-        positions
-      })
-    })
-
-  const checkAndInsert = (conn: Connection, request: StorageEngine.AppendRequest) =>
-    Effect.flatMap(
-      conn.execute(sql.streamVersion, [request.streamId], undefined),
-      (rows): Effect.Effect<StorageEngine.AppendResult, EventStoreError.WrongExpectedVersion | SqlError> => {
-        const current = (rows[0] as { readonly version: number } | undefined)?.version ?? 0
-        if (!ExpectedVersion.matches(request.expectedVersion, current)) {
-          return Effect.fail(
-            new EventStoreError.WrongExpectedVersion({
-              streamId: request.streamId,
-              expected: ExpectedVersion.format(request.expectedVersion),
-              actual: current
-            })
-          )
-        }
-        if (request.events.length === 0) return Effect.succeed({ version: current, positions: [] })
-        return insert(conn, request, current)
+      if (end - start === 1) {
+        positions[start] = db.insert(sql.insert(1), params)
+        continue
       }
-    )
+      const rows = db.all(sql.insert(end - start), params) as ReadonlyArray<{
+        readonly version: number
+        readonly position: number
+      }>
+      for (const row of rows) positions[row.version - current - 1] = row.position
+    }
+    return Either.right({ version: current + events.length, positions })
+  }
 
-  const appendIn =
+  const checkAndInsert = (db: SyncSql, request: StorageEngine.AppendRequest): AppendOutcome => {
+    const current = (db.all(sql.streamVersion, [request.streamId])[0] as { readonly version: number }).version
+    if (!ExpectedVersion.matches(request.expectedVersion, current)) {
+      return Either.left(
+        new EventStoreError.WrongExpectedVersion({
+          streamId: request.streamId,
+          expected: ExpectedVersion.format(request.expectedVersion),
+          actual: current
+        })
+      )
+    }
+    if (request.events.length === 0) return Either.right({ version: current, positions: [] })
+    return insert(db, request, current)
+  }
+
+  const appendBody =
     (request: StorageEngine.AppendRequest) =>
-    (conn: Connection): AppendEffect => {
+    (db: SyncSql): AppendOutcome => {
       const { events, streamId } = request
-      if (events.length === 0 || !Idempotency.hasProvidedIds(events)) return checkAndInsert(conn, request)
-      const ids = JSON.stringify(events.map((event) => event.id))
-      return Effect.flatMap(conn.execute(sql.storedIds, [streamId, ids], undefined), (rows): AppendEffect => {
-        if (rows.length === 0) return checkAndInsert(conn, request)
-        const stored = (rows as ReadonlyArray<StoredIdRow>).map((row) => ({
-          id: row.event_id,
-          version: row.version,
-          position: row.position,
-          type: row.type,
-          data: parse(row.data)
-        }))
-        const outcome = Idempotency.resolve(streamId, events, stored)
-        if (Either.isLeft(outcome)) return Effect.fail(outcome.left)
-        if (outcome.right._tag === "Repeat") {
-          return Effect.succeed({ version: outcome.right.version, positions: outcome.right.positions })
+      if (events.length > 0 && Idempotency.hasProvidedIds(events)) {
+        const ids = JSON.stringify(events.map((event) => event.id))
+        const rows = db.all(sql.storedIds, [streamId, ids]) as ReadonlyArray<StoredIdRow>
+        if (rows.length > 0) {
+          const stored = rows.map((row) => ({
+            id: row.event_id,
+            version: row.version,
+            position: row.position,
+            type: row.type,
+            data: parse(row.data)
+          }))
+          const outcome = Idempotency.resolve(streamId, events, stored)
+          if (Either.isLeft(outcome)) return Either.left(outcome.left)
+          if (outcome.right._tag === "Repeat") {
+            return Either.right({ version: outcome.right.version, positions: outcome.right.positions })
+          }
         }
-        return checkAndInsert(conn, request)
-      })
+      }
+      return checkAndInsert(db, request)
     }
 
   const append = (request: StorageEngine.AppendRequest) =>
-    runner.transaction(appendIn(request)).pipe(
+    access.write(appendBody(request)).pipe(
       Effect.tap((result) => {
         if (result.positions.length > 0) wake()
       }),
       Effect.catchTag("SqlError", storeError("append"))
     )
 
-  const query = <A>(method: string, text: string, params: ReadonlyArray<unknown>) =>
-    runner
-      .withConnection((conn) => conn.execute(text, params, undefined))
-      .pipe(
-        Effect.map((rows) => rows as ReadonlyArray<A>),
-        Effect.catchTag("SqlError", storeError(method))
-      )
-
   const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
-    Effect.flatMap(
-      query<EventRow>("readStream", range.direction === "forward" ? sql.readForward : sql.readBackward, [
-        streamId,
-        range.from,
-        range.to,
-        range.limit
-      ]),
-      decodeRows
-    )
+    access
+      .read((db) =>
+        decodeRows(
+          db.all(range.direction === "forward" ? sql.readForward : sql.readBackward, [
+            streamId,
+            range.from,
+            range.to,
+            range.limit
+          ])
+        )
+      )
+      .pipe(Effect.catchTag("SqlError", storeError("readStream")))
 
   const readAll = (after: number, limit: number) =>
-    Effect.flatMap(query<EventRow>("readAll", sql.readAll, [after, limit]), decodeRows)
+    access
+      .read((db) => decodeRows(db.all(sql.readAll, [after, limit])))
+      .pipe(Effect.catchTag("SqlError", storeError("readAll")))
 
   const streamVersion = (streamId: StreamId.StreamId) =>
-    Effect.map(
-      query<{ readonly version: number }>("streamVersion", sql.streamVersion, [streamId]),
-      (rows) => rows[0]?.version ?? 0
-    )
+    access
+      .read((db) => Either.right((db.all(sql.streamVersion, [streamId])[0] as { readonly version: number }).version))
+      .pipe(Effect.catchTag("SqlError", storeError("streamVersion")))
 
-  const headPosition = Effect.map(
-    query<{ readonly position: number }>("headPosition", sql.headPosition, []),
-    (rows) => rows[0]?.position ?? 0
-  )
+  const headPosition = access
+    .read((db) => Either.right((db.all(sql.headPosition, [])[0] as { readonly position: number }).position))
+    .pipe(Effect.catchTag("SqlError", storeError("headPosition")))
 
   const awaitAppend = (after: number) => {
     const local = Effect.async<void>((resume) => {
