@@ -1,0 +1,124 @@
+import * as path from "node:path"
+import { BankAccount } from "@chronicle/bank-account"
+import { EventStore, type RecordedEvent } from "@chronicle/core"
+import { assert, describe, it } from "@effect/vitest"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { Chunk, Effect, Either, Layer, Stream } from "effect"
+import { SqliteEventStore } from "../src/index.js"
+import { tempDir } from "./fixtures/tempDir.js"
+
+const storeLayer = Layer.unwrapScoped(
+  Effect.map(tempDir("rows"), (dir) => SqliteEventStore.layerWithClient({ filename: path.join(dir, "db.sqlite") }))
+)
+
+const collect = <E, R>(stream: Stream.Stream<RecordedEvent.RecordedEvent, E, R>) =>
+  Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+const openAccount = (label: string) =>
+  Effect.gen(function* () {
+    const accountId = `${label}-${crypto.randomUUID()}`
+    yield* BankAccount.handler.handle(
+      BankAccount.streamId(accountId),
+      BankAccount.OpenAccount.make({ accountId, ownerName: "Ada", openedAt: new Date(0) })
+    )
+    return BankAccount.streamId(accountId)
+  })
+
+const insertRow = (streamId: string, version: number, type: string, data: string) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql`INSERT INTO chronicle_events (stream_id, version, event_id, type, data, metadata, recorded_at)
+      VALUES (${streamId}, ${version}, ${crypto.randomUUID()}, ${type}, ${data}, '{}', 0)`
+  )
+
+describe("SqliteEventStore stored rows", () => {
+  it.layer(storeLayer)((it) => {
+    it.effect("a row with broken JSON fails reads with EventDecodeError naming it; other streams still read", () =>
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        const broken = yield* openAccount("broken")
+        const healthy = yield* openAccount("healthy")
+        yield* insertRow(broken, 2, "MoneyDeposited", '{"amount": 10, "balanceAft')
+        const position = yield* store.headPosition
+
+        const error = yield* Effect.flip(collect(store.readStream(broken)))
+        assert.strictEqual(error._tag, "EventDecodeError")
+        if (error._tag === "EventDecodeError") {
+          assert.strictEqual(error.streamId, broken)
+          assert.strictEqual(error.version, 2)
+          assert.strictEqual(error.position, position)
+          assert.strictEqual(error.type, "MoneyDeposited")
+          assert.include(error.message, broken)
+        }
+        const viaReadAll = yield* Effect.flip(collect(store.readAll({ after: position - 1 })))
+        assert.strictEqual(viaReadAll._tag, "EventDecodeError")
+        const backward = yield* Effect.flip(collect(store.readStream(broken, { direction: "backward" })))
+        assert.strictEqual(backward._tag, "EventDecodeError")
+        // The event before the broken one still reads.
+        const first = yield* collect(store.readStream(broken, { maxCount: 1 }))
+        assert.strictEqual(first.length, 1)
+        const loadError = yield* Effect.flip(BankAccount.handler.load(broken))
+        assert.strictEqual(loadError._tag, "EventDecodeError")
+
+        const ok = yield* BankAccount.handler.load(healthy)
+        assert.strictEqual(ok.version, 1)
+        assert.strictEqual(ok.state._tag, "Active")
+      })
+    )
+
+    it.effect("a row that no longer fits its schema fails decoding and loading with EventDecodeError", () =>
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        const outdated = yield* openAccount("outdated")
+        const healthy = yield* openAccount("healthy")
+        yield* insertRow(outdated, 2, "MoneyDeposited", JSON.stringify({ amount: "ten", balance: 10 }))
+
+        const events = yield* collect(store.readStream(outdated))
+        assert.strictEqual(events.length, 2)
+        const decoded = BankAccount.codec.decode(events[1]!)
+        assert.isTrue(Either.isLeft(decoded))
+        if (Either.isLeft(decoded)) {
+          assert.strictEqual(decoded.left.streamId, outdated)
+          assert.strictEqual(decoded.left.version, 2)
+          assert.strictEqual(decoded.left.type, "MoneyDeposited")
+        }
+        const loadError = yield* Effect.flip(BankAccount.handler.load(outdated))
+        assert.strictEqual(loadError._tag, "EventDecodeError")
+        if (loadError._tag === "EventDecodeError") {
+          assert.strictEqual(loadError.streamId, outdated)
+          assert.strictEqual(loadError.version, 2)
+        }
+        const handled = yield* BankAccount.handler.handle(healthy, BankAccount.Deposit.make({ amount: 5 }))
+        assert.strictEqual(handled.version, 2)
+      })
+    )
+
+    it.effect("stream ids shaped like SQL injection are stored and read back as plain data", () =>
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        const suffix = crypto.randomUUID()
+        const ids = [
+          `x'; DROP TABLE chronicle_events;-- ${suffix}`,
+          `x"; DROP TABLE chronicle_events;-- ${suffix}`,
+          `Robert'); DELETE FROM chronicle_events WHERE ('1'='1 ${suffix}`,
+          `%_\\' OR 1=1 -- ${suffix}`,
+          `ünïcødé ✓ 名前 ${suffix}`
+        ]
+        for (const [i, id] of ids.entries()) {
+          const result = yield* store.append(id, [{ type: "Noted", data: { id, i } }])
+          assert.strictEqual(result.version, 1)
+        }
+        for (const [i, id] of ids.entries()) {
+          const events = yield* collect(store.readStream(id))
+          assert.strictEqual(events.length, 1)
+          assert.strictEqual(events[0]!.streamId, id)
+          assert.deepStrictEqual(events[0]!.data, { id, i })
+          assert.strictEqual(yield* store.streamVersion(id), 1)
+        }
+        const sql = yield* SqlClient.SqlClient
+        const tables = yield* sql<{ name: string }>`SELECT name FROM sqlite_master WHERE name = 'chronicle_events'`
+        assert.strictEqual(tables.length, 1)
+      })
+    )
+  })
+})
