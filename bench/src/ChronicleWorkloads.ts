@@ -1,0 +1,149 @@
+/**
+ * The workloads written against Chronicle's `EventStore` and `CommandHandler`, as an application would write them:
+ * events encoded with `BankAccount.codec`, appends with exact expected versions, reads decoded with
+ * `EventCodec.decodeStream`. The same code runs on every Chronicle store.
+ *
+ * @since 0.1.0
+ */
+import { BankAccount } from "@chronicle/bank-account"
+import { EventCodec, EventStore, ExpectedVersion, type RecordedEvent } from "@chronicle/core"
+import { Effect, Stream } from "effect"
+import * as Seed from "./Seed.js"
+import { type Params, streamLength, type WorkloadName } from "./Workload.js"
+
+/**
+ * A workload on the `EventStore` in context: `setup` stores the data a repetition needs (not timed), `run` is the timed
+ * part and returns the number of events it processed (checked against the parameters).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChronicleWorkload {
+  readonly setup: (params: Params) => Effect.Effect<void, unknown, EventStore.EventStore>
+  readonly run: (params: Params) => Effect.Effect<number, unknown, EventStore.EventStore>
+}
+
+const noSetup = (_params: Params) => Effect.void
+
+/** Appends `events` in batches of `batch`, round-robin over `streams` streams, one after the other. */
+const appendRoundRobin = (params: Params) =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    const ids = Array.from({ length: params.streams }, (_, n) => Seed.accountStream(n))
+    const versions = new Array<number>(params.streams).fill(0)
+    const appends = Math.ceil(params.events / params.batch)
+    for (let i = 0; i < appends; i++) {
+      const stream = i % params.streams
+      const from = versions[stream]!
+      const events = yield* BankAccount.codec.encodeAll(Seed.deposits(from, params.batch))
+      const result = yield* store.append(ids[stream]!, events, { expectedVersion: ExpectedVersion.exact(from) })
+      versions[stream] = result.version
+    }
+    return appends * params.batch
+  })
+
+/** One fiber per stream, each appending single events to its own stream. */
+const appendConcurrently = (params: Params) =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    const perStream = Math.ceil(params.events / params.streams)
+    const fiber = (n: number) =>
+      Effect.gen(function* () {
+        const id = Seed.accountStream(n)
+        let version = 0
+        for (let i = 0; i < perStream; i++) {
+          const events = yield* BankAccount.codec.encodeAll(Seed.deposits(version, 1))
+          const result = yield* store.append(id, events, { expectedVersion: ExpectedVersion.exact(version) })
+          version = result.version
+        }
+      })
+    const streams = Array.from({ length: params.streams }, (_, n) => n)
+    yield* Effect.forEach(streams, fiber, { concurrency: "unbounded", discard: true })
+    return perStream * params.streams
+  })
+
+/** Stores the data of a read workload through the store, unless it is there already (bulk-inserted by a setup run). */
+const store = (readStream: boolean) => (params: Params) =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    if ((yield* store.headPosition) > 0) return
+    for (const append of Seed.plan(params, readStream)) {
+      const events = yield* BankAccount.codec.encodeAll(append.events)
+      yield* store.append(append.streamId, events, { expectedVersion: ExpectedVersion.exact(append.expectedVersion) })
+    }
+  })
+
+interface Tally {
+  readonly count: number
+  readonly balance: number
+}
+
+const tally = <E, R>(stream: Stream.Stream<RecordedEvent.RecordedEvent<BankAccount.Event>, E, R>) =>
+  Stream.runFold(stream, { count: 0, balance: 0 } as Tally, (acc, event) => ({
+    count: acc.count + 1,
+    balance: event.data._tag === "MoneyDeposited" ? acc.balance + event.data.amount : acc.balance
+  }))
+
+const check = (what: string, tallied: Tally, count: number) =>
+  tallied.count === count && tallied.balance === count * Seed.amount
+    ? Effect.succeed(tallied.count)
+    : Effect.dieMessage(`${what}: read ${tallied.count} events worth ${tallied.balance}, expected ${count}`)
+
+const readStream = (params: Params) =>
+  Effect.gen(function* () {
+    const length = streamLength(params)
+    let total = 0
+    for (let pass = 0; pass < params.passes; pass++) {
+      const tallied = yield* tally(
+        EventStore.readStream(Seed.targetStream).pipe(EventCodec.decodeStream(BankAccount.codec))
+      )
+      total += yield* check("read-stream", tallied, length)
+    }
+    return total
+  })
+
+const readAll = (params: Params) =>
+  Effect.flatMap(
+    tally(EventStore.readAll({ maxCount: params.events }).pipe(EventCodec.decodeStream(BankAccount.codec))),
+    (tallied) => check("read-all", tallied, params.events)
+  )
+
+const openedAt = new Date(0)
+
+const handle = {
+  setup: (params: Params) =>
+    Effect.forEach(
+      Array.from({ length: params.streams }, (_, n) => n),
+      (n) =>
+        BankAccount.handler.handle(
+          Seed.accountStream(n),
+          BankAccount.OpenAccount.make({ accountId: `acc-${n}`, ownerName: `Owner ${n}`, openedAt })
+        ),
+      { discard: true }
+    ),
+  run: (params: Params) =>
+    Effect.gen(function* () {
+      const ids = Array.from({ length: params.streams }, (_, n) => Seed.accountStream(n))
+      const command = BankAccount.Deposit.make({ amount: Seed.amount })
+      for (let i = 0; i < params.events; i++) {
+        yield* BankAccount.handler.handle(ids[i % params.streams]!, command)
+      }
+      return params.events
+    })
+}
+
+/**
+ * Every workload, on the `EventStore` in context.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
+  "append-single": { setup: noSetup, run: appendRoundRobin },
+  "append-batch": { setup: noSetup, run: appendRoundRobin },
+  "append-concurrent": { setup: noSetup, run: appendConcurrently },
+  "read-stream": { setup: store(true), run: readStream },
+  "read-all": { setup: store(false), run: readAll },
+  handle,
+  "read-all-1m": { setup: store(false), run: readAll }
+}

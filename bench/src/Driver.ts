@@ -1,0 +1,161 @@
+/**
+ * Runs one workload on one store inside the current process: setup (not timed), one warm-up, then the measured
+ * repetitions, each on a fresh store when the workload appends. Returns events per second of each repetition.
+ *
+ * @since 0.1.0
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import type { EventStore } from "@chronicle/core"
+import { InMemoryEventStore } from "@chronicle/store-memory"
+import { SqliteEventStore } from "@chronicle/store-sqlite"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { Effect, type Layer } from "effect"
+import * as BareStore from "./BareStore.js"
+import * as BareWorkloads from "./BareWorkloads.js"
+import * as ChronicleWorkloads from "./ChronicleWorkloads.js"
+import { mb } from "./Result.js"
+import { type Params, type StoreName, type Workload, warmUp } from "./Workload.js"
+
+/**
+ * Where a run keeps its files, and what it measured besides speed.
+ *
+ * - `dir`: a private temporary directory for database files;
+ * - `database`: an existing database (bulk-inserted by a setup process) that read workloads use instead of storing data.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Run {
+  readonly store: StoreName
+  readonly workload: Workload
+  readonly params: Params
+  readonly dir: string
+  readonly database?: string | undefined
+  readonly log: (line: string) => void
+}
+
+/**
+ * The measured repetitions of a run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Measured {
+  readonly samples: ReadonlyArray<number>
+  readonly rssBeforeMb: number
+  readonly pragmas?: BareStore.Pragmas | undefined
+}
+
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.()
+
+const rate = (run: Run, label: string, events: number, expected: number, millis: number) => {
+  if (events !== expected) throw new Error(`${run.workload.name}: processed ${events} events, expected ${expected}`)
+  const perSecond = (events / millis) * 1000
+  run.log(`  ${label}: ${Math.round(perSecond).toLocaleString("en-US")} ev/s (${millis.toFixed(0)} ms)`)
+  return perSecond
+}
+
+const removeDatabase = (file: string) => {
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true })
+}
+
+const databaseFile = (run: Run, label: string) => path.join(run.dir, `${run.store}-${label}.db`)
+
+/**
+ * Runs a workload on the bare better-sqlite3 store.
+ *
+ * @since 0.1.0
+ * @category runners
+ */
+export const runBare = (run: Run): Measured => {
+  const workload = BareWorkloads.workloads[run.workload.name]
+  const timed = (store: BareStore.BareStore, label: string, params: Params) => {
+    collectGarbage()
+    const start = performance.now()
+    const events = workload.run(store, params)
+    return rate(run, label, events, params.events, performance.now() - start)
+  }
+  const samples: Array<number> = []
+  let rssBefore = 0
+  let pragmas: BareStore.Pragmas | undefined
+  const warm = warmUp(run.workload, run.params)
+  if (run.workload.fresh) {
+    const once = (label: string, params: Params) => {
+      const file = databaseFile(run, label)
+      const store = BareStore.open(file)
+      pragmas ??= BareStore.pragmas(store.db)
+      workload.setup(store, params)
+      if (label !== "warm-up" && rssBefore === 0) rssBefore = process.memoryUsage.rss()
+      const perSecond = timed(store, label, params)
+      store.close()
+      removeDatabase(file)
+      return perSecond
+    }
+    once("warm-up", warm)
+    for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(once(`rep ${rep}`, run.params))
+  } else {
+    const store = BareStore.open(run.database ?? databaseFile(run, "data"))
+    pragmas = BareStore.pragmas(store.db)
+    workload.setup(store, run.params)
+    timed(store, "warm-up", warm)
+    rssBefore = process.memoryUsage.rss()
+    for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(timed(store, `rep ${rep}`, run.params))
+    store.close()
+  }
+  return { samples, rssBeforeMb: mb(rssBefore), pragmas }
+}
+
+const storeLayer = (run: Run, file: string): Layer.Layer<EventStore.EventStore, unknown> =>
+  run.store === "memory" ? InMemoryEventStore.layer : SqliteEventStore.layer({ filename: file })
+
+/** The journal mode and `synchronous` level of the SQLite store's own connection. */
+const sqlitePragmas = (run: Run) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const [journal] = yield* sql.unsafe<{ journal_mode: string }>("PRAGMA journal_mode")
+    const [sync] = yield* sql.unsafe<{ synchronous: number }>("PRAGMA synchronous")
+    return { journalMode: String(journal?.journal_mode), synchronous: Number(sync?.synchronous) }
+  }).pipe(Effect.provide(SqliteEventStore.layerWithClient({ filename: databaseFile(run, "pragmas") })))
+
+/**
+ * Runs a workload on a Chronicle store (`memory` or `sqlite`).
+ *
+ * @since 0.1.0
+ * @category runners
+ */
+export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
+  Effect.gen(function* () {
+    const workload = ChronicleWorkloads.workloads[run.workload.name]
+    const pragmas = run.store === "sqlite" ? yield* sqlitePragmas(run) : undefined
+    const timed = (label: string, params: Params) =>
+      Effect.gen(function* () {
+        collectGarbage()
+        const start = performance.now()
+        const events = yield* workload.run(params)
+        return rate(run, label, events, params.events, performance.now() - start)
+      })
+    const samples: Array<number> = []
+    let rssBefore = 0
+    const warm = warmUp(run.workload, run.params)
+    if (run.workload.fresh) {
+      const once = (label: string, params: Params) => {
+        const file = databaseFile(run, label)
+        return Effect.gen(function* () {
+          yield* workload.setup(params)
+          if (label !== "warm-up" && rssBefore === 0) rssBefore = process.memoryUsage.rss()
+          return yield* timed(label, params)
+        }).pipe(Effect.provide(storeLayer(run, file)), Effect.ensuring(Effect.sync(() => removeDatabase(file))))
+      }
+      yield* once("warm-up", warm)
+      for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(yield* once(`rep ${rep}`, run.params))
+    } else {
+      yield* Effect.gen(function* () {
+        yield* workload.setup(run.params)
+        yield* timed("warm-up", warm)
+        rssBefore = process.memoryUsage.rss()
+        for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(yield* timed(`rep ${rep}`, run.params))
+      }).pipe(Effect.provide(storeLayer(run, run.database ?? databaseFile(run, "data"))))
+    }
+    return { samples, rssBeforeMb: mb(rssBefore), pragmas }
+  })

@@ -1,0 +1,161 @@
+/**
+ * The report of a run: one record per store × workload with its ratio to the bare limit, the targets checked against
+ * them (reported, never asserted), the terminal table, and the JSON written to `results/latest.json`.
+ *
+ * @since 0.1.0
+ */
+import { type Summary, summarize, type WorkerResult } from "./Result.js"
+import type { StoreName, WorkloadName } from "./Workload.js"
+
+/**
+ * One store × workload.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BenchRecord {
+  readonly store: StoreName
+  readonly workload: WorkloadName
+  readonly eventsPerRepetition: number
+  readonly repetitions: number
+  readonly eventsPerSecond: Summary
+  /** Median events per second over the bare store's median on the same workload (1 for bare itself). */
+  readonly ratioToLimit: number | null
+  readonly peakRssMb: number
+  readonly rssBeforeMb: number
+  readonly samples: ReadonlyArray<number>
+}
+
+/**
+ * Builds the records of a run from its worker results.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const records = (results: ReadonlyArray<WorkerResult>): Array<BenchRecord> =>
+  results.map((result) => {
+    const eventsPerSecond = summarize(result.samples)
+    const bare = results.find((r) => r.store === "bare" && r.workload === result.workload)
+    return {
+      store: result.store,
+      workload: result.workload,
+      eventsPerRepetition: result.eventsPerRepetition,
+      repetitions: result.samples.length,
+      eventsPerSecond,
+      ratioToLimit: bare === undefined ? null : eventsPerSecond.median / summarize(bare.samples).median,
+      peakRssMb: result.peakRssMb,
+      rssBeforeMb: result.rssBeforeMb,
+      samples: result.samples
+    }
+  })
+
+/**
+ * A target from the issue, and whether the run met it (`null` when the run did not measure what it needs).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TargetCheck {
+  readonly target: string
+  readonly actual: string
+  readonly met: boolean | null
+}
+
+interface Target {
+  readonly target: string
+  readonly measure: (find: (store: StoreName, workload: WorkloadName) => BenchRecord | undefined) => number | undefined
+  readonly met: (value: number) => boolean
+  readonly format: (value: number) => string
+}
+
+/**
+ * Events per second in a short form: `12.3k`, `1.25M`.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatRate = (value: number): string =>
+  value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : value >= 1e3 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0)
+
+const ratio = (workload: WorkloadName, min: number): Target => ({
+  target: `sqlite ${workload} >= ${min}x bare`,
+  measure: (find) => find("sqlite", workload)?.ratioToLimit ?? undefined,
+  met: (value) => value >= min,
+  format: (value) => `${value.toFixed(2)}x`
+})
+
+const speed = (workload: WorkloadName, min: number): Target => ({
+  target: `memory ${workload} >= ${formatRate(min)} ev/s`,
+  measure: (find) => find("memory", workload)?.eventsPerSecond.median,
+  met: (value) => value >= min,
+  format: (value) => `${formatRate(value)} ev/s`
+})
+
+const targets: ReadonlyArray<Target> = [
+  ratio("append-single", 0.8),
+  ratio("append-batch", 0.7),
+  ratio("read-stream", 0.6),
+  ratio("read-all", 0.6),
+  {
+    target: "sqlite append-concurrent >= 5x sqlite append-single",
+    measure: (find) => {
+      const concurrent = find("sqlite", "append-concurrent")?.eventsPerSecond.median
+      const single = find("sqlite", "append-single")?.eventsPerSecond.median
+      return concurrent === undefined || single === undefined ? undefined : concurrent / single
+    },
+    met: (value) => value >= 5,
+    format: (value) => `${value.toFixed(2)}x`
+  },
+  {
+    target: "sqlite read-all-1m peak RSS < 150 MB",
+    measure: (find) => find("sqlite", "read-all-1m")?.peakRssMb,
+    met: (value) => value < 150,
+    format: (value) => `${value.toFixed(0)} MB`
+  },
+  speed("append-single", 250_000),
+  speed("append-batch", 1_000_000),
+  speed("read-all", 2_000_000)
+]
+
+/**
+ * Checks every target against the records of a run.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkTargets = (all: ReadonlyArray<BenchRecord>): Array<TargetCheck> => {
+  const find = (store: StoreName, workload: WorkloadName) =>
+    all.find((r) => r.store === store && r.workload === workload)
+  return targets.map((t) => {
+    const value = t.measure(find)
+    return value === undefined
+      ? { target: t.target, actual: "not measured", met: null }
+      : { target: t.target, actual: t.format(value), met: t.met(value) }
+  })
+}
+
+const pad = (cells: ReadonlyArray<string>, widths: ReadonlyArray<number>) =>
+  cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")
+
+/**
+ * The results table and the target checks, as terminal text.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const table = (all: ReadonlyArray<BenchRecord>, checks: ReadonlyArray<TargetCheck>): string => {
+  const header = ["workload", "store", "ev/s median", "min – max", "x bare", "peak RSS MB"]
+  const rows = all.map((r) => [
+    r.workload,
+    r.store,
+    formatRate(r.eventsPerSecond.median),
+    `${formatRate(r.eventsPerSecond.min)} – ${formatRate(r.eventsPerSecond.max)}`,
+    r.ratioToLimit === null ? "–" : r.ratioToLimit.toFixed(2),
+    r.peakRssMb.toFixed(0)
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
+  const lines = [pad(header, widths), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((r) => pad(r, widths))]
+  const mark = (met: boolean | null) => (met === null ? "  ?" : met ? " ok" : "MISS")
+  const targetLines = checks.map((c) => `${mark(c.met)}  ${c.target.padEnd(52)} ${c.actual}`)
+  return [...lines, "", "Targets (reported, not asserted):", ...targetLines].join("\n")
+}

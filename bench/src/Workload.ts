@@ -1,0 +1,173 @@
+/**
+ * The catalogue of benchmark workloads and stores: names, what each does, and its sizes for a full and a quick run.
+ * Every store runs the same workload with the same parameters, so their numbers compare directly.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The stores measured: the two Chronicle stores, and `bare`, the same schema and work on bare better-sqlite3 (the
+ * physical limit a SQLite-backed store can approach).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const storeNames = ["bare", "sqlite", "memory"] as const
+
+/**
+ * A store name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StoreName = (typeof storeNames)[number]
+
+/**
+ * The workloads, in the order they run. A snapshot-loading workload (`load-snapshot`) is planned: add its name here,
+ * its parameters below, and an implementation in `ChronicleWorkloads` and `BareWorkloads`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const workloadNames = [
+  "append-single",
+  "append-batch",
+  "append-concurrent",
+  "read-stream",
+  "read-all",
+  "handle",
+  "read-all-1m"
+] as const
+
+/**
+ * A workload name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WorkloadName = (typeof workloadNames)[number]
+
+/**
+ * The parameters of one workload run. `events` is what one repetition processes (the numerator of events per second).
+ *
+ * - `streams`: how many streams the appends go round-robin over (for reads: over which the stored events are spread);
+ * - `batch`: events per append (also the batch size used to store the data of read workloads);
+ * - `background`: `read-stream` only, the events of other streams stored around the one read;
+ * - `passes`: `read-stream` only, how often the stream is read per repetition (`events` = stream length × passes);
+ * - `repetitions`: measured repetitions, after one warm-up.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Params {
+  readonly events: number
+  readonly streams: number
+  readonly batch: number
+  readonly background: number
+  readonly passes: number
+  readonly repetitions: number
+}
+
+/**
+ * One workload: what it does, whether each repetition needs a fresh store, and its sizes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Workload {
+  readonly name: WorkloadName
+  readonly description: string
+  /** Appends need an empty store per repetition; reads store their data once and read it repeatedly. */
+  readonly fresh: boolean
+  /** For SQLite-backed stores, the data is bulk-inserted by a separate setup process (so its memory is not counted). */
+  readonly bulkSetup: boolean
+  readonly full: Params
+  readonly quick: Params
+}
+
+const base = { background: 0, passes: 1 }
+
+/**
+ * Every workload.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const workloads: Readonly<Record<WorkloadName, Workload>> = {
+  "append-single": {
+    name: "append-single",
+    description: "100,000 appends of one event, round-robin over 1,000 streams, each with an exact expected version",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 100_000, streams: 1_000, batch: 1, repetitions: 5 },
+    quick: { ...base, events: 10_000, streams: 1_000, batch: 1, repetitions: 2 }
+  },
+  "append-batch": {
+    name: "append-batch",
+    description: "1,000 appends of 100 events, round-robin over 100 streams, each with an exact expected version",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 100_000, streams: 100, batch: 100, repetitions: 5 },
+    quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 }
+  },
+  "append-concurrent": {
+    name: "append-concurrent",
+    description: "100 fibers, each appending single events to its own stream with exact expected versions",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 100_000, streams: 100, batch: 1, repetitions: 5 },
+    quick: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 2 }
+  },
+  "read-stream": {
+    name: "read-stream",
+    description: "read a 10,000-event stream stored among 100,000 other events, decode it and fold it into a balance",
+    fresh: false,
+    bulkSetup: false,
+    full: { events: 100_000, streams: 1_000, batch: 100, background: 100_000, passes: 10, repetitions: 5 },
+    quick: { events: 10_000, streams: 100, batch: 100, background: 10_000, passes: 5, repetitions: 2 }
+  },
+  "read-all": {
+    name: "read-all",
+    description: "read all 100,000 events in global order from position 0, decoded",
+    fresh: false,
+    bulkSetup: false,
+    full: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 5 },
+    quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 }
+  },
+  handle: {
+    name: "handle",
+    description: "CommandHandler round trips (load, decide, append): 10,000 deposits over 100 open bank accounts",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 5 },
+    quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 }
+  },
+  "read-all-1m": {
+    name: "read-all-1m",
+    description: "read all 1,000,000 events in global order, decoded, in bounded memory (peak RSS is the point)",
+    fresh: false,
+    bulkSetup: true,
+    full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 3 },
+    quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 }
+  }
+}
+
+/**
+ * The parameters of the warm-up that precedes the measured repetitions: the quick size for workloads on a fresh
+ * store; for reads, one pass over at most 100,000 events of the data already stored.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const warmUp = (workload: Workload, params: Params): Params =>
+  workload.fresh
+    ? workload.quick
+    : { ...params, events: Math.min(params.events, 100_000) / params.passes, passes: 1, repetitions: 1 }
+
+/**
+ * The length of the stream `read-stream` reads.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamLength = (params: Params): number => params.events / params.passes

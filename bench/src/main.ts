@@ -1,0 +1,187 @@
+/**
+ * `pnpm bench`: runs every workload on every store, each in its own fresh worker process, then prints the table and
+ * writes `results/latest.json`. See the README for the options and how to read the numbers.
+ *
+ * @since 0.1.0
+ */
+import { execFileSync, spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import { createRequire } from "node:module"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+import Database from "better-sqlite3"
+import * as Report from "./Report.js"
+import { marker, type WorkerResult } from "./Result.js"
+import { type StoreName, storeNames, type WorkloadName, workloadNames, workloads } from "./Workload.js"
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+
+const { values } = parseArgs({
+  options: {
+    store: { type: "string", multiple: true },
+    workload: { type: "string", multiple: true },
+    quick: { type: "boolean", default: false },
+    repetitions: { type: "string" },
+    profile: { type: "boolean", default: false },
+    source: { type: "boolean", default: false },
+    out: { type: "string" }
+  }
+})
+
+const selected = <A extends string>(name: string, given: ReadonlyArray<string> | undefined, all: ReadonlyArray<A>) => {
+  const wanted = (given ?? []).flatMap((g) => g.split(",")).filter((g) => g.length > 0)
+  if (wanted.length === 0) return all
+  for (const w of wanted) {
+    if (!all.some((a) => a === w)) throw new Error(`unknown --${name} ${w}; choose from ${all.join(", ")}`)
+  }
+  return all.filter((a) => wanted.includes(a))
+}
+
+const stores = selected<StoreName>("store", values.store, storeNames)
+const names = selected<WorkloadName>("workload", values.workload, workloadNames)
+const profileDir = path.join(benchDir, "results", "profiles")
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+/**
+ * Compiles the bench and the packages it uses (`tsc -b`), so workers run plain JavaScript: the tsx loader alone adds
+ * about 70 MB to a process's resident memory and its own startup to CPU profiles. `--source` skips this and runs the
+ * TypeScript sources through tsx instead. TypeScript emits even when a package has type errors; those are reported.
+ */
+const compile = () => {
+  if (values.source) return
+  const require = createRequire(path.join(benchDir, "package.json"))
+  const tsc = require.resolve("typescript/bin/tsc")
+  log("Compiling (tsc -b bench)...")
+  const build = spawnSync(process.execPath, [tsc, "-b", benchDir], { stdio: "inherit" })
+  if (build.status !== 0) log("  tsc -b reported errors; running whatever it emitted")
+}
+
+const workerCommand = values.source
+  ? ["--import", "tsx", "--conditions=@chronicle/source", path.join("src", "worker.ts")]
+  : [path.join("dist", "src", "worker.js")]
+
+/** Starts a worker process and returns its stdout, or fails with its exit status. */
+const spawnWorker = (args: ReadonlyArray<string>, profileName?: string): string => {
+  const nodeArgs = ["--expose-gc"]
+  if (values.profile && profileName !== undefined) {
+    fs.mkdirSync(profileDir, { recursive: true })
+    nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}.cpuprofile`)
+  }
+  const child = spawnSync(process.execPath, [...nodeArgs, ...workerCommand, ...args], {
+    cwd: benchDir,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024
+  })
+  if (child.error !== undefined) throw child.error
+  if (child.status !== 0) throw new Error(`worker ${args.join(" ")} exited with ${child.status ?? child.signal}`)
+  return child.stdout
+}
+
+const common = [
+  ...(values.quick ? ["--quick"] : []),
+  ...(values.repetitions === undefined ? [] : ["--repetitions", values.repetitions])
+]
+
+/** One store × workload in fresh processes: a bulk setup process first when the workload has one, then the worker. */
+const runOne = (store: StoreName, name: WorkloadName): WorkerResult => {
+  const args = ["--store", store, "--workload", name, ...common]
+  const bulk = workloads[name].bulkSetup && store !== "memory"
+  const tmp = bulk ? fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-bench-data-")) : undefined
+  try {
+    const database = tmp === undefined ? [] : ["--database", path.join(tmp, `${store}.db`)]
+    if (tmp !== undefined) spawnWorker([...args, ...database, "--setup"])
+    const stdout = spawnWorker([...args, ...database], `${store}-${name}`)
+    const line = stdout.split("\n").find((l) => l.startsWith(marker))
+    if (line === undefined) throw new Error(`worker ${args.join(" ")} printed no result`)
+    return JSON.parse(line.slice(marker.length)) as WorkerResult
+  } finally {
+    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+const versionOf = (pkg: string): string => {
+  try {
+    const require = createRequire(path.join(benchDir, "package.json"))
+    return (require(`${pkg}/package.json`) as { readonly version: string }).version
+  } catch {
+    return "unknown"
+  }
+}
+
+const gitCommit = (): string => {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: benchDir, encoding: "utf8" }).trim()
+  } catch {
+    return "unknown"
+  }
+}
+
+const machine = (results: ReadonlyArray<WorkerResult>) => {
+  const memory = new Database(":memory:")
+  const sqlite = String(memory.prepare("SELECT sqlite_version()").pluck().get())
+  memory.close()
+  const pragmas = (store: StoreName) => results.find((r) => r.store === store && r.pragmas !== undefined)?.pragmas
+  return {
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    sqlite,
+    betterSqlite3: versionOf("better-sqlite3"),
+    effect: versionOf("effect"),
+    commit: gitCommit(),
+    date: new Date().toISOString(),
+    sqlitePragmas: { sqlite: pragmas("sqlite") ?? null, bare: pragmas("bare") ?? null }
+  }
+}
+
+const started = performance.now()
+compile()
+const results: Array<WorkerResult> = []
+const failures: Array<string> = []
+for (const name of names) {
+  for (const store of stores) {
+    log(`▶ ${name} on ${store}`)
+    const start = performance.now()
+    try {
+      results.push(runOne(store, name))
+    } catch (error) {
+      failures.push(`${name} on ${store}: ${error instanceof Error ? error.message : String(error)}`)
+      log(`  FAILED: ${failures[failures.length - 1]}`)
+    }
+    log(`  (${((performance.now() - start) / 1000).toFixed(1)} s)`)
+  }
+}
+
+const all = Report.records(results)
+const checks = Report.checkTargets(all)
+const info = machine(results)
+const output = {
+  mode: values.quick ? "quick" : "full",
+  runner: values.source ? "tsx (TypeScript sources)" : "node (compiled by tsc -b)",
+  machine: info,
+  records: all,
+  targets: checks,
+  failures
+}
+const out = values.out ?? path.join(benchDir, "results", "latest.json")
+fs.mkdirSync(path.dirname(out), { recursive: true })
+fs.writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
+
+const { sqlite, bare } = info.sqlitePragmas
+console.log(
+  `\n${info.cpu}, ${info.cores} cores, Node ${info.node}, SQLite ${info.sqlite}, ${output.mode} run, ${info.date}`
+)
+if (sqlite !== null || bare !== null) {
+  const show = (p: typeof sqlite) => (p === null ? "–" : `${p.journalMode}/synchronous=${p.synchronous}`)
+  console.log(`SQLite settings: store ${show(sqlite)}, bare ${show(bare)}`)
+}
+console.log(`\n${Report.table(all, checks)}`)
+if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`)
+console.log(`\nWrote ${path.relative(process.cwd(), out)} in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+if (values.profile) console.log(`CPU profiles in ${path.relative(process.cwd(), profileDir)}`)
+process.exitCode = failures.length > 0 ? 1 : 0

@@ -1,0 +1,87 @@
+/**
+ * Summarizes a V8 CPU profile (`node --cpu-prof`, or `pnpm bench --profile`): the functions with the most self time
+ * and the most total (inclusive) time, with their share of the samples.
+ *
+ * `node --import tsx src/profile.ts results/profiles/sqlite-read-all.cpuprofile [--top 25] [--filter text]`
+ *
+ * @since 0.1.0
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { parseArgs } from "node:util"
+
+interface CallFrame {
+  readonly functionName: string
+  readonly url: string
+  readonly lineNumber: number
+}
+
+interface ProfileNode {
+  readonly id: number
+  readonly callFrame: CallFrame
+  readonly children?: ReadonlyArray<number>
+}
+
+interface Profile {
+  readonly nodes: ReadonlyArray<ProfileNode>
+  readonly samples: ReadonlyArray<number>
+  readonly timeDeltas: ReadonlyArray<number>
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: "string", default: "25" }, filter: { type: "string" } }
+})
+
+const shorten = (url: string) => {
+  const modules = url.lastIndexOf("node_modules/")
+  if (modules >= 0) return url.slice(modules + "node_modules/".length).replace(/^\.pnpm\/[^/]+\/node_modules\//, "")
+  const packages = url.indexOf("/packages/")
+  if (packages >= 0) return url.slice(packages + 1)
+  return url.startsWith("file://") ? path.basename(url) : url
+}
+
+const keyOf = (frame: CallFrame) =>
+  `${frame.functionName || "(anonymous)"} ${shorten(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ""}`
+
+const summarize = (file: string) => {
+  const profile = JSON.parse(fs.readFileSync(file, "utf8")) as Profile
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  const self = new Map<string, number>()
+  const total = new Map<string, number>()
+  let all = 0
+  profile.samples.forEach((id, i) => {
+    const micros = profile.timeDeltas[i] ?? 0
+    all += micros
+    const leaf = byId.get(id)!
+    const leafKey = keyOf(leaf.callFrame)
+    self.set(leafKey, (self.get(leafKey) ?? 0) + micros)
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const key = keyOf(byId.get(at)!.callFrame)
+      if (seen.has(key)) continue
+      seen.add(key)
+      total.set(key, (total.get(key) ?? 0) + micros)
+    }
+  })
+  const top = Number(values.top)
+  const show = (title: string, table: Map<string, number>) => {
+    console.log(`\n${title} (of ${(all / 1000).toFixed(0)} ms sampled)`)
+    const rows = [...table.entries()]
+      .filter(([key]) => values.filter === undefined || key.includes(values.filter))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+    for (const [key, micros] of rows) {
+      console.log(
+        `${((micros / all) * 100).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${key}`
+      )
+    }
+  }
+  console.log(`# ${file}`)
+  show("Self time", self)
+  show("Total time", total)
+}
+
+for (const file of positionals) summarize(file)

@@ -1,0 +1,89 @@
+/**
+ * The worker process: runs one workload on one store and prints its result line (see `Result.marker`). `main` starts
+ * a fresh one per store × workload, so no run inherits another's heap, JIT state or peak memory.
+ *
+ * Run one by hand, for instance under the profiler, compiled (after `tsc -b bench`) or from the sources:
+ * `node --expose-gc --cpu-prof dist/src/worker.js --store sqlite --workload read-all --repetitions 1`
+ * `node --import tsx --conditions=@chronicle/source --expose-gc src/worker.ts --store sqlite --workload read-all`
+ *
+ * Options: `--store bare|sqlite|memory`, `--workload <name>`, `--quick`, `--repetitions <n>`, `--database <file>` (read
+ * an existing database), `--setup` (only bulk-insert the workload's data into `--database`, then exit).
+ *
+ * @since 0.1.0
+ */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { parseArgs } from "node:util"
+import { SqliteEventStore } from "@chronicle/store-sqlite"
+import { Effect } from "effect"
+import * as BareStore from "./BareStore.js"
+import * as Bulk from "./Bulk.js"
+import * as Driver from "./Driver.js"
+import { marker, peakRssMb, type WorkerResult } from "./Result.js"
+import { storeNames, type StoreName, type WorkloadName, workloadNames, workloads } from "./Workload.js"
+
+const { values } = parseArgs({
+  options: {
+    store: { type: "string" },
+    workload: { type: "string" },
+    quick: { type: "boolean", default: false },
+    repetitions: { type: "string" },
+    database: { type: "string" },
+    setup: { type: "boolean", default: false }
+  }
+})
+
+const oneOf = <A extends string>(name: string, value: string | undefined, allowed: ReadonlyArray<A>): A => {
+  const found = allowed.find((a) => a === value)
+  if (found === undefined) throw new Error(`--${name} must be one of ${allowed.join(", ")} (got ${value})`)
+  return found
+}
+
+const store: StoreName = oneOf("store", values.store, storeNames)
+const workload = workloads[oneOf<WorkloadName>("workload", values.workload, workloadNames)]
+const sized = values.quick ? workload.quick : workload.full
+const params =
+  values.repetitions === undefined ? sized : { ...sized, repetitions: Math.max(1, Number(values.repetitions)) }
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+/** Bulk-inserts the workload's data into a new database the store can open. */
+const setup = async (database: string) => {
+  if (store === "sqlite") {
+    // Let the store create its schema (and record its migration), then insert the rows beside it.
+    await Effect.runPromise(Effect.provide(Effect.void, SqliteEventStore.layer({ filename: database })))
+  }
+  const bare = BareStore.open(database)
+  Bulk.insert(bare.db, params)
+  bare.close()
+}
+
+const measure = async (dir: string): Promise<WorkerResult> => {
+  const run: Driver.Run = { store, workload, params, dir, database: values.database, log }
+  const measured = store === "bare" ? Driver.runBare(run) : await Effect.runPromise(Driver.runChronicle(run))
+  return {
+    store,
+    workload: workload.name,
+    eventsPerRepetition: params.events,
+    samples: measured.samples,
+    rssBeforeMb: measured.rssBeforeMb,
+    peakRssMb: peakRssMb(),
+    pragmas: measured.pragmas
+  }
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-bench-"))
+try {
+  if (values.setup) {
+    if (values.database === undefined) throw new Error("--setup needs --database")
+    const start = performance.now()
+    await setup(values.database)
+    log(
+      `  setup: ${params.events.toLocaleString("en-US")} events in ${((performance.now() - start) / 1000).toFixed(1)} s`
+    )
+  } else {
+    process.stdout.write(`${marker}${JSON.stringify(await measure(dir))}\n`)
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true })
+}
