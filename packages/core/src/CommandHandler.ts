@@ -4,13 +4,14 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, Schedule, Stream } from "effect"
+import { Effect, Either, Option, Schedule, Schema, Stream } from "effect"
 import type * as Decider from "./Decider.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import type { EventDecodeError, EventStoreError } from "./EventStoreError.js"
 import * as ExpectedVersion from "./ExpectedVersion.js"
-import type { EventMetadata } from "./RecordedEvent.js"
+import type { EventMetadata, RecordedEvent } from "./RecordedEvent.js"
+import * as SnapshotStore from "./SnapshotStore.js"
 import type { InvalidStreamId } from "./StreamId.js"
 
 /**
@@ -55,6 +56,21 @@ export type LoadError = EventStoreError | EventDecodeError | InvalidStreamId
 export type HandleError<Err> = Err | EventStore.AppendError | LoadError
 
 /**
+ * Snapshot settings: the state's Schema (states are stored encoded), when to snapshot, and which schema version the
+ * snapshots carry (default: a hash of the schema, so a change of the state's shape retires old snapshots by itself).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SnapshotOptions<S> {
+  // biome-ignore lint/suspicious/noExplicitAny: any encoded form will do; only the schema reads it
+  readonly schema: Schema.Schema<S, any>
+  /** Default: `SnapshotStore.every(100)`. */
+  readonly policy?: SnapshotStore.Policy
+  readonly schemaVersion?: string
+}
+
+/**
  * Options of a command handler.
  *
  * @since 0.1.0
@@ -68,6 +84,8 @@ export interface Options<C, E extends { readonly _tag: string }, S, Err> {
    * Default: up to 10 retries, at once.
    */
   readonly retry?: Schedule.Schedule<unknown, unknown>
+  /** Load from the latest snapshot plus the events after it, and take snapshots as the policy says. */
+  readonly snapshots?: SnapshotOptions<S>
 }
 
 /**
@@ -81,20 +99,32 @@ export interface HandleOptions {
 }
 
 /**
- * A command handler bound to one decider and codec.
+ * A point in a stream's past: after the event at `version`, or as it was at `time` (by `recordedAt`).
  *
  * @since 0.1.0
  * @category models
  */
-export interface CommandHandler<C, E, S, Err> {
-  /** Replays the stream into the decider's state (the repository's `load`). */
-  readonly load: (streamId: string) => Effect.Effect<Loaded<S>, LoadError, EventStore.EventStore>
+export type PointInTime = { readonly version: number } | { readonly time: Date }
+
+/**
+ * A command handler bound to one decider and codec. `R` is `EventStore`, plus `SnapshotStore` when it snapshots.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommandHandler<C, E, S, Err, R = EventStore.EventStore> {
+  /** Replays the stream (from the latest usable snapshot, if any) into the decider's state. */
+  readonly load: (streamId: string) => Effect.Effect<Loaded<S>, LoadError, R>
+  /** Time travel: the state after the event at a version, or at a point in time; always replays from the start. */
+  readonly loadAt: (streamId: string, at: PointInTime) => Effect.Effect<Loaded<S>, LoadError, EventStore.EventStore>
   /** Handles one command against the stream, retrying on conflicts. */
   readonly handle: (
     streamId: string,
     command: C,
     options?: HandleOptions
-  ) => Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore>
+  ) => Effect.Effect<Handled<E, S>, HandleError<Err>, R>
+  /** Loads the stream and stores a snapshot of it now (a no-op for a handler without snapshots). */
+  readonly snapshot: (streamId: string) => Effect.Effect<Loaded<S>, LoadError, R>
 }
 
 /**
@@ -106,33 +136,110 @@ export interface CommandHandler<C, E, S, Err> {
 export const defaultRetry: Schedule.Schedule<number, unknown> = Schedule.recurs(10)
 
 /**
+ * The default snapshot schema version: a hash of the state schema's structure.
+ *
+ * @since 0.1.0
+ * @category snapshots
+ */
+export const schemaVersionOf = (schema: Schema.Schema.Any): string => {
+  const text = JSON.stringify(schema.ast)
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return `fnv1a:${hash.toString(16).padStart(8, "0")}`
+}
+
+/**
  * Builds a command handler.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = <C, E extends { readonly _tag: string }, S, Err>(
+export function make<C, E extends { readonly _tag: string }, S, Err>(
+  options: Options<C, E, S, Err> & { readonly snapshots: SnapshotOptions<S> }
+): CommandHandler<C, E, S, Err, EventStore.EventStore | SnapshotStore.SnapshotStore>
+export function make<C, E extends { readonly _tag: string }, S, Err>(
   options: Options<C, E, S, Err>
-): CommandHandler<C, E, S, Err> => {
-  const { codec, decider } = options
+): CommandHandler<C, E, S, Err>
+export function make<C, E extends { readonly _tag: string }, S, Err>(
+  options: Options<C, E, S, Err>
+): CommandHandler<C, E, S, Err, EventStore.EventStore | SnapshotStore.SnapshotStore> {
+  const { codec, decider, snapshots } = options
   const retry = options.retry ?? defaultRetry
+  const initial: Loaded<S> = { state: decider.initialState, version: 0 }
+
+  /** Folds the events of `stream` onto `start`. */
+  const foldStream = <R>(stream: Stream.Stream<RecordedEvent, LoadError, R>, start: Loaded<S>) =>
+    Effect.suspend(() => {
+      let state = start.state
+      let version = start.version
+      return Stream.runForEachChunk(stream, (chunk) => {
+        for (const event of chunk) {
+          const decoded = codec.decodeData(event)
+          if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
+          state = decider.evolve(state, decoded.right)
+          version = event.version
+        }
+        return Effect.void
+      }).pipe(Effect.map((): Loaded<S> => ({ state, version })))
+    })
+
+  const snapshotting =
+    snapshots === undefined
+      ? undefined
+      : {
+          policy: snapshots.policy ?? SnapshotStore.every(100),
+          schemaVersion: snapshots.schemaVersion ?? schemaVersionOf(snapshots.schema),
+          decode: Schema.decodeUnknownEither(snapshots.schema),
+          encode: Schema.encodeEither(snapshots.schema)
+        }
+
+  const latestSnapshot = (streamId: string) =>
+    snapshotting === undefined
+      ? Effect.succeed(initial)
+      : Effect.flatMap(SnapshotStore.SnapshotStore, (store) => store.load(streamId)).pipe(
+          Effect.map((found) => {
+            if (Option.isNone(found) || found.value.schemaVersion !== snapshotting.schemaVersion) return initial
+            const state = snapshotting.decode(found.value.state)
+            return Either.isRight(state) ? { state: state.right, version: found.value.version } : initial
+          })
+        )
+
+  const saveSnapshot = (streamId: string, loaded: Loaded<S>) =>
+    snapshotting === undefined
+      ? Effect.void
+      : Effect.gen(function* () {
+          const encoded = snapshotting.encode(loaded.state)
+          if (Either.isLeft(encoded)) return yield* Effect.fail(encoded.left)
+          const store = yield* SnapshotStore.SnapshotStore
+          yield* store.save({
+            streamId,
+            version: loaded.version,
+            schemaVersion: snapshotting.schemaVersion,
+            state: encoded.right
+          })
+        }).pipe(
+          Effect.catchAll((error) => Effect.logWarning(`Snapshot of ${streamId} at ${loaded.version} not saved`, error))
+        )
 
   const load = (streamId: string) =>
-    Effect.suspend(() => {
-      let state = decider.initialState
-      let version = 0
-      return Effect.flatMap(EventStore.EventStore, (store) =>
-        Stream.runForEachChunk(store.readStream(streamId), (chunk) => {
-          for (const event of chunk) {
-            const decoded = codec.decodeData(event)
-            if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
-            state = decider.evolve(state, decoded.right)
-            version = event.version
-          }
-          return Effect.void
-        })
-      ).pipe(Effect.map((): Loaded<S> => ({ state, version })))
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      const start = yield* latestSnapshot(streamId)
+      return yield* foldStream(store.readStream(streamId, { from: start.version + 1 }), start)
     }).pipe(Effect.withSpan("CommandHandler.load", { attributes: { "chronicle.stream_id": streamId } }))
+
+  const loadAt = (streamId: string, at: PointInTime) =>
+    Effect.flatMap(EventStore.EventStore, (store) =>
+      "version" in at
+        ? foldStream(store.readStream(streamId, { to: at.version }), initial)
+        : foldStream(
+            store.readStream(streamId).pipe(Stream.takeWhile((e) => e.recordedAt.getTime() <= at.time.getTime())),
+            initial
+          )
+    ).pipe(Effect.withSpan("CommandHandler.loadAt", { attributes: { "chronicle.stream_id": streamId } }))
 
   const attempt = (streamId: string, command: C, handleOptions?: HandleOptions) =>
     Effect.gen(function* () {
@@ -154,6 +261,9 @@ export const make = <C, E extends { readonly _tag: string }, S, Err>(
       })
       let state = loaded.state
       for (const event of events) state = decider.evolve(state, event)
+      if (snapshotting?.policy({ before: loaded.version, after: result.version })) {
+        yield* saveSnapshot(streamId, { state, version: result.version })
+      }
       return { events, state, version: result.version, positions: result.positions } satisfies Handled<E, S>
     })
 
@@ -164,7 +274,9 @@ export const make = <C, E extends { readonly _tag: string }, S, Err>(
         while: (error) => (error as { readonly _tag?: unknown })?._tag === "WrongExpectedVersion"
       }),
       Effect.withSpan("CommandHandler.handle", { attributes: { "chronicle.stream_id": streamId } })
-    ) as Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore>
+    ) as Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore | SnapshotStore.SnapshotStore>
 
-  return { load, handle }
+  const snapshot = (streamId: string) => Effect.tap(load(streamId), (loaded) => saveSnapshot(streamId, loaded))
+
+  return { load, loadAt, handle, snapshot }
 }

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Chunk, Either, ParseResult, Schema, Stream } from "effect"
+import { Chunk, Either, ParseResult, Schema, SchemaAST, Stream } from "effect"
 import { EventDecodeError, InvalidEvent } from "./EventStoreError.js"
 import type { EventMetadata, NewEvent, RecordedEvent } from "./RecordedEvent.js"
 
@@ -41,6 +41,8 @@ export const upcaster = <A, I, E>(type: string, schema: Schema.Schema<A, I>, upg
 export interface EventCodec<E extends { readonly _tag: string }> {
   /** The event schema the codec was built from. */
   readonly schema: Schema.Schema<E, unknown>
+  /** The stored type names this codec reads: the union's tags and the types upcasters read. */
+  readonly types: ReadonlySet<string>
   /** Encodes an event to the `{ type, data }` form the store keeps; fails on an event that does not fit its schema. */
   readonly encode: (event: E, streamId?: string, index?: number) => Either.Either<NewEvent, InvalidEvent>
   /** Encodes a batch, with optional metadata and ids for every event. */
@@ -52,6 +54,30 @@ export interface EventCodec<E extends { readonly _tag: string }> {
   readonly decode: (event: RecordedEvent) => Either.Either<RecordedEvent<E>, EventDecodeError>
   /** Decodes only the data (for callers that do not need the envelope). */
   readonly decodeData: (event: RecordedEvent) => Either.Either<E, EventDecodeError>
+}
+
+/** The `_tag` literals of a union of tagged structs or classes. */
+const tagsOf = (ast: SchemaAST.AST): Array<string> => {
+  switch (ast._tag) {
+    case "Union":
+      return ast.types.flatMap(tagsOf)
+    case "Transformation":
+      return tagsOf(ast.to)
+    case "Refinement":
+      return tagsOf(ast.from)
+    case "Suspend":
+      return tagsOf(ast.f())
+    case "Declaration":
+      return ast.typeParameters.flatMap(tagsOf)
+    case "TypeLiteral": {
+      const tag = ast.propertySignatures.find((p) => p.name === "_tag")
+      return tag !== undefined && SchemaAST.isLiteral(tag.type) && typeof tag.type.literal === "string"
+        ? [tag.type.literal]
+        : []
+    }
+    default:
+      return []
+  }
 }
 
 const formatError = (error: ParseResult.ParseError): string =>
@@ -124,7 +150,8 @@ export const make = <E extends { readonly _tag: string }, I extends { readonly _
   const decode = (event: RecordedEvent): Either.Either<RecordedEvent<E>, EventDecodeError> =>
     Either.map(decodeData(event), (data) => ({ ...event, data }))
 
-  return { schema: schema as unknown as Schema.Schema<E, unknown>, encode, encodeAll, decode, decodeData }
+  const types = new Set([...tagsOf(schema.ast), ...upcasters.keys()])
+  return { schema: schema as unknown as Schema.Schema<E, unknown>, types, encode, encodeAll, decode, decodeData }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * @since 0.1.0
  */
+export * as CheckpointStore from "./CheckpointStore.js"
 export * as CommandHandler from "./CommandHandler.js"
 export * as Decider from "./Decider.js"
 export * as EventCodec from "./EventCodec.js"
@@ -8,6 +9,9 @@ export * as EventStore from "./EventStore.js"
 export * as EventStoreError from "./EventStoreError.js"
 export * as ExpectedVersion from "./ExpectedVersion.js"
 export * as Idempotency from "./Idempotency.js"
+export * as Projection from "./Projection.js"
+export * as ProjectionRunner from "./ProjectionRunner.js"
 export * as RecordedEvent from "./RecordedEvent.js"
+export * as SnapshotStore from "./SnapshotStore.js"
 export * as StorageEngine from "./StorageEngine.js"
 export * as StreamId from "./StreamId.js"

@@ -76,6 +76,12 @@ describe("EventCodec", () => {
     assert.isTrue(Either.isLeft(codec.decodeData(recorded("CashIn", { cents: "x" }))))
   })
 
+  it("knows the stored types it reads", () => {
+    assert.deepStrictEqual([...codec.types].sort(), ["CashIn", "Closed", "Deposited"])
+    class Opened extends Schema.TaggedClass<Opened>()("Opened", { at: Schema.Date }) {}
+    assert.deepStrictEqual([...EventCodec.make(Schema.Union(Opened, Closed)).types].sort(), ["Closed", "Opened"])
+  })
+
   it("encodes batches with shared metadata", () => {
     const batch = Either.getOrThrow(
       codec.encodeAll([Deposited.make({ amount: 1, currency: "EUR" })], { metadata: { correlationId: "c" } })

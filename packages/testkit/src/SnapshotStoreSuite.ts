@@ -1,0 +1,62 @@
+/**
+ * The conformance suite every `SnapshotStore` runs.
+ *
+ * @since 0.1.0
+ */
+import { SnapshotStore } from "@chronicle/core"
+import { assert, layer } from "@effect/vitest"
+import { Effect, type Layer, Option } from "effect"
+
+const uniqueStream = (label: string) => `${label}-${crypto.randomUUID()}`
+
+/**
+ * Registers the snapshot store suite: no snapshot at first, a JSON round trip, the latest wins, older saves change
+ * nothing, streams are independent.
+ *
+ * @since 0.1.0
+ * @category suites
+ */
+export const snapshotStoreSuite = <E>(name: string, storeLayer: Layer.Layer<SnapshotStore.SnapshotStore, E>) =>
+  layer(storeLayer)(`SnapshotStore conformance: ${name}`, (it) => {
+    it.effect("a stream without snapshots loads none", () =>
+      Effect.gen(function* () {
+        const store = yield* SnapshotStore.SnapshotStore
+        assert.isTrue(Option.isNone(yield* store.load(uniqueStream("none"))))
+      })
+    )
+
+    it.effect("saves and loads a snapshot as JSON, keeping the latest and ignoring older ones", () =>
+      Effect.gen(function* () {
+        const store = yield* SnapshotStore.SnapshotStore
+        const streamId = uniqueStream("round-trip")
+        const state = { balance: 150, owner: "Ann", tags: ["a", "b"], closed: null }
+        yield* store.save({ streamId, version: 10, schemaVersion: "v1", state })
+        assert.deepStrictEqual(
+          yield* store.load(streamId),
+          Option.some({ streamId, version: 10, schemaVersion: "v1", state })
+        )
+        yield* store.save({ streamId, version: 20, schemaVersion: "v2", state: { balance: 300 } })
+        yield* store.save({ streamId, version: 15, schemaVersion: "v1", state: { balance: 1 } })
+        assert.deepStrictEqual(
+          yield* store.load(streamId),
+          Option.some({ streamId, version: 20, schemaVersion: "v2", state: { balance: 300 } })
+        )
+        const other = uniqueStream("other")
+        assert.isTrue(Option.isNone(yield* store.load(other)))
+      })
+    )
+
+    it.effect("a state with no JSON form fails with EventStoreError and keeps the previous snapshot", () =>
+      Effect.gen(function* () {
+        const store = yield* SnapshotStore.SnapshotStore
+        const streamId = uniqueStream("bad-state")
+        yield* store.save({ streamId, version: 1, schemaVersion: "v1", state: { ok: true } })
+        const error = yield* Effect.flip(store.save({ streamId, version: 2, schemaVersion: "v1", state: { n: 1n } }))
+        assert.strictEqual(error._tag, "EventStoreError")
+        assert.deepStrictEqual(
+          Option.map(yield* store.load(streamId), (s) => s.version),
+          Option.some(1)
+        )
+      })
+    )
+  })

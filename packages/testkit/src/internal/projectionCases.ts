@@ -1,0 +1,166 @@
+import {
+  CheckpointStore,
+  EventCodec,
+  EventStore,
+  Projection,
+  ProjectionRunner,
+  type RecordedEvent
+} from "@chronicle/core"
+import { assert, type Vitest } from "@effect/vitest"
+import { Deferred, Effect, Fiber, Schema } from "effect"
+import { codec, increments, uniqueStream } from "./fixtures.js"
+
+type Services = EventStore.EventStore | CheckpointStore.CheckpointStore
+type It = Vitest.MethodsNonLive<Services>
+type Event = typeof codec extends EventCodec.EventCodec<infer E> ? E : never
+
+/** An in-memory read model of the events of `streams`, starting at the store's current head. */
+const recorder = (streams: ReadonlyArray<string>, options?: { readonly failOn?: (by: number) => boolean }) =>
+  Effect.gen(function* () {
+    const mine = new Set(streams)
+    const name = `recorder-${crypto.randomUUID()}`
+    const { model, projection } = yield* Projection.inMemory({
+      name,
+      codec,
+      initial: [] as ReadonlyArray<string>,
+      apply: (seen, event: RecordedEvent.RecordedEvent<Event>) => {
+        if (!mine.has(event.streamId)) return seen
+        if (event.data._tag === "Incremented" && options?.failOn?.(event.data.by)) throw new Error("refused")
+        return [...seen, `${event.streamId}:${event.version}`]
+      }
+    })
+    const store = yield* EventStore.EventStore
+    const checkpoints = yield* CheckpointStore.CheckpointStore
+    yield* checkpoints.commit(name, yield* store.headPosition, Effect.void)
+    return { name, model, projection }
+  })
+
+const labels = (stream: string, versions: ReadonlyArray<number>) => versions.map((v) => `${stream}:${v}`)
+
+/** The projection runner over this store's checkpoints: catch-up, failures, live following, rebuilds. */
+export const projectionCases = (it: It) => {
+  it.effect("catchUp applies each event once, in global order, and stores the checkpoint", () =>
+    Effect.gen(function* () {
+      const [a, b] = [uniqueStream("proj-a"), uniqueStream("proj-b")]
+      const { model, name, projection } = yield* recorder([a, b])
+      yield* EventStore.append(a, increments(2))
+      const last = yield* EventStore.append(b, increments(1))
+      yield* EventStore.append(a, [{ type: "Unrelated", data: { x: 1 } }, ...increments(1)])
+      const progress = yield* ProjectionRunner.catchUp(projection, { pageSize: 2 })
+      assert.deepStrictEqual(yield* model, [...labels(a, [1, 2]), ...labels(b, [1]), ...labels(a, [4])])
+      const checkpoints = yield* CheckpointStore.CheckpointStore
+      assert.strictEqual(yield* checkpoints.load(name), progress.position)
+      assert.isTrue(progress.position > last.positions[0]!)
+      const again = yield* ProjectionRunner.catchUp(projection)
+      assert.strictEqual(again.position, progress.position)
+      assert.strictEqual((yield* model).length, 4)
+    })
+  )
+
+  it.effect("a failing page stores no checkpoint; the next run resumes there without applying anything twice", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("proj-fail")
+      let refuse = true
+      const { model, name, projection } = yield* recorder([id], { failOn: (by) => refuse && by === 3 })
+      const checkpoints = yield* CheckpointStore.CheckpointStore
+      const start = yield* checkpoints.load(name)
+      const appended = yield* EventStore.append(id, increments(5))
+      const failed = yield* Effect.exit(ProjectionRunner.catchUp(projection, { pageSize: 1 }))
+      assert.isTrue(failed._tag === "Failure")
+      assert.deepStrictEqual(yield* model, labels(id, [1, 2]))
+      assert.strictEqual(yield* checkpoints.load(name), appended.positions[1]!)
+      assert.isTrue(appended.positions[1]! > start)
+      refuse = false
+      yield* ProjectionRunner.catchUp(projection, { pageSize: 1 })
+      assert.deepStrictEqual(yield* model, labels(id, [1, 2, 3, 4, 5]))
+    })
+  )
+
+  it.effect("an event the projection reads but cannot decode stops it with EventDecodeError", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("proj-poison")
+      const Poisoned = Schema.TaggedStruct("Poisoned", { dose: Schema.Number })
+      const poisonCodec = EventCodec.make(Poisoned)
+      const projection = Projection.make({
+        name: `poison-${crypto.randomUUID()}`,
+        codec: poisonCodec,
+        apply: () => Effect.void,
+        reset: Effect.void
+      })
+      const checkpoints = yield* CheckpointStore.CheckpointStore
+      const store = yield* EventStore.EventStore
+      yield* checkpoints.commit(projection.name, yield* store.headPosition, Effect.void)
+      yield* EventStore.append(id, [{ type: "Poisoned", data: { dose: "lethal" } }])
+      const error = yield* Effect.flip(ProjectionRunner.catchUp(projection))
+      assert.strictEqual(error._tag, "EventDecodeError")
+      if (error._tag === "EventDecodeError") assert.strictEqual(error.streamId, id)
+    })
+  )
+
+  it.effect("run catches up, then follows live appends", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("proj-live")
+      const { model, projection } = yield* recorder([id])
+      yield* EventStore.append(id, increments(2))
+      const target = yield* Deferred.make<void>()
+      let goal = Number.MAX_SAFE_INTEGER
+      const fiber = yield* Effect.fork(
+        ProjectionRunner.run(projection, {
+          onProgress: (p) => (p.position >= goal ? Deferred.succeed(target, undefined) : Effect.void)
+        })
+      )
+      yield* Effect.yieldNow()
+      const live = yield* EventStore.append(id, increments(3))
+      goal = live.positions[2]!
+      yield* EventStore.append(uniqueStream("proj-live-noise"), increments(1))
+      yield* Deferred.await(target)
+      yield* Fiber.interrupt(fiber)
+      assert.deepStrictEqual(yield* model, labels(id, [1, 2, 3, 4, 5]))
+    })
+  )
+
+  it.effect("projections keep their own checkpoints; rebuild resets and replays with progress", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("proj-rebuild")
+      const first = yield* recorder([id])
+      const second = yield* recorder([id])
+      yield* EventStore.append(id, increments(4))
+      yield* ProjectionRunner.catchUp(first.projection)
+      const checkpoints = yield* CheckpointStore.CheckpointStore
+      assert.isTrue((yield* checkpoints.load(first.name)) > (yield* checkpoints.load(second.name)))
+      assert.deepStrictEqual(yield* second.model, [])
+      const reports: Array<ProjectionRunner.Progress> = []
+      const done = yield* ProjectionRunner.rebuild(first.projection, {
+        pageSize: 50,
+        onProgress: (p) => Effect.sync(() => void reports.push(p))
+      })
+      assert.deepStrictEqual(yield* first.model, labels(id, [1, 2, 3, 4]))
+      const store = yield* EventStore.EventStore
+      assert.strictEqual(done.position, yield* store.headPosition)
+      assert.strictEqual(done.head, done.position)
+      assert.isTrue(reports.length >= 1)
+      assert.isTrue(reports.every((r, i) => i === 0 || r.position > reports[i - 1]!.position))
+      assert.strictEqual(reports.at(-1)?.position, done.position)
+    })
+  )
+
+  it.effect("Projection.foldAt replays a read model as of a global position", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("proj-at")
+      const a = yield* EventStore.append(id, increments(3))
+      yield* EventStore.append(id, increments(2, 4))
+      const sum = (until?: number) =>
+        Projection.foldAt({
+          codec,
+          initial: 0,
+          apply: (total, e: RecordedEvent.RecordedEvent<Event>) =>
+            e.streamId === id && e.data._tag === "Incremented" ? total + e.data.by : total,
+          ...(until === undefined ? {} : { until })
+        })
+      assert.strictEqual(yield* sum(a.positions[1]!), 1 + 2)
+      assert.strictEqual(yield* sum(a.positions[2]!), 1 + 2 + 3)
+      assert.strictEqual(yield* sum(), 1 + 2 + 3 + 4 + 5)
+      assert.strictEqual(yield* sum(a.positions[0]! - 1), 0)
+    })
+  )
+}
