@@ -98,8 +98,8 @@ export const runBare = (run: Run): Measured => {
     const store = BareStore.open(run.database ?? databaseFile(run, "data"))
     pragmas = BareStore.pragmas(store.db)
     workload.setup(store, run.params)
-    timed(store, "warm-up", warm)
     rssBefore = process.memoryUsage.rss()
+    timed(store, "warm-up", warm)
     for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(timed(store, `rep ${rep}`, run.params))
     store.close()
   }
@@ -152,8 +152,8 @@ export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
     } else {
       yield* Effect.gen(function* () {
         yield* workload.setup(run.params)
-        yield* timed("warm-up", warm)
         rssBefore = process.memoryUsage.rss()
+        yield* timed("warm-up", warm)
         for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(yield* timed(`rep ${rep}`, run.params))
       }).pipe(Effect.provide(storeLayer(run, run.database ?? databaseFile(run, "data"))))
     }

@@ -19,7 +19,8 @@ export const marker = "@@chronicle-bench "
  * One worker's measurements.
  *
  * - `samples`: events per second of each measured repetition;
- * - `rssBeforeMb`: resident memory when the first measured repetition started (after setup and warm-up);
+ * - `rssBeforeMb`: resident memory once the data was in place, before the timed work (for workloads on a fresh store:
+ *   when the first measured repetition started);
  * - `peakRssMb`: the process's peak resident memory (`process.resourceUsage().maxRSS`), setup included unless the
  *   workload's data was bulk-inserted by a separate process;
  * - `pragmas`: the journal mode and `synchronous` level of SQLite connections.

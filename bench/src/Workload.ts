@@ -139,7 +139,8 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     description: "CommandHandler round trips (load, decide, append): 10,000 deposits over 100 open bank accounts",
     fresh: true,
     bulkSetup: false,
-    full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 5 },
+    // Each command loads its whole stream (50 events on average), so a repetition is slow: 3 keep the run short.
+    full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
     quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 }
   },
   "read-all-1m": {

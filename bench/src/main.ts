@@ -135,11 +135,13 @@ const machine = (results: ReadonlyArray<WorkerResult>) => {
     effect: versionOf("effect"),
     commit: gitCommit(),
     date: new Date().toISOString(),
+    loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
     sqlitePragmas: { sqlite: pragmas("sqlite") ?? null, bare: pragmas("bare") ?? null }
   }
 }
 
 const started = performance.now()
+const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100)
 compile()
 const results: Array<WorkerResult> = []
 const failures: Array<string> = []
@@ -174,7 +176,8 @@ fs.writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
 
 const { sqlite, bare } = info.sqlitePragmas
 console.log(
-  `\n${info.cpu}, ${info.cores} cores, Node ${info.node}, SQLite ${info.sqlite}, ${output.mode} run, ${info.date}`
+  `\n${info.cpu}, ${info.cores} cores, Node ${info.node}, SQLite ${info.sqlite}, ${output.mode} run, ${info.date}, ` +
+    `load average ${loadAtStart[0]} at start, ${info.loadAverage.atEnd[0]} at end`
 )
 if (sqlite !== null || bare !== null) {
   const show = (p: typeof sqlite) => (p === null ? "–" : `${p.journalMode}/synchronous=${p.synchronous}`)
