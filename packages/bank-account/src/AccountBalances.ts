@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import type { RecordedEvent } from "@chronicle/core"
-import { Data, HashMap, Number as Num, Option, Order } from "effect"
+import { type EventStore, Projection, type RecordedEvent } from "@chronicle/core"
+import { Data, type Effect, HashMap, Number as Num, Option, Order } from "effect"
 import { absurd } from "effect/Function"
-import type * as BankAccount from "./BankAccount.js"
+import * as BankAccount from "./BankAccount.js"
 import * as Money from "./Money.js"
 
 /**
@@ -151,3 +151,26 @@ export const accounts = (model: AccountBalances): ReadonlyArray<AccountBalance> 
  */
 export const totalHeld = (model: AccountBalances): number =>
   Num.sumAll(Array.from(HashMap.values(model.byAccountId), (row) => row.balance))
+
+/**
+ * The read model as a projection kept in memory: run it with `ProjectionRunner` (catch up, follow live, rebuild);
+ * `model` reads its current value.
+ *
+ * @since 0.1.0
+ * @category projections
+ */
+export const projection = (
+  name = "AccountBalances"
+): Effect.Effect<{
+  readonly projection: Projection.Projection<BankAccount.Event>
+  readonly model: Effect.Effect<AccountBalances>
+}> => Projection.inMemory({ name, codec: BankAccount.codec, initial, apply })
+
+/**
+ * Time travel: the read model as of a global position (every event up to and including it), replayed from the start.
+ *
+ * @since 0.1.0
+ * @category projections
+ */
+export const asOf = (position: number): Effect.Effect<AccountBalances, EventStore.ReadError, EventStore.EventStore> =>
+  Projection.foldAt({ codec: BankAccount.codec, initial, apply, until: position })
