@@ -1,0 +1,70 @@
+import * as path from "node:path"
+import { EventStore, type RecordedEvent } from "@chronicle/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Chunk, Context, Effect, Layer, Stream } from "effect"
+import { SqliteEventStore } from "../src/index.js"
+import { spawnFixture, waitForOutput } from "./fixtures/children.js"
+import { tempDir } from "./fixtures/tempDir.js"
+
+const streams = 3
+const batchSize = 100
+
+const acknowledged = (stdout: string) =>
+  stdout
+    .split("\n")
+    .filter((line) => line.startsWith("batch "))
+    .map((line) => Number(line.slice("batch ".length)))
+
+describe("SqliteEventStore crash safety", () => {
+  it.scopedLive(
+    "a process killed with SIGKILL mid-append leaves every batch whole or absent, and the store works on",
+    () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDir("crash")
+        const filename = path.join(dir, "crash.sqlite")
+        const child = yield* spawnFixture("batchChild.ts", [filename, String(streams), String(batchSize)])
+        yield* waitForOutput(child, (out) => acknowledged(out).length >= 20)
+        // Kill at an arbitrary moment of the append loop.
+        yield* Effect.sleep(`${Math.floor(Math.random() * 20)} millis`)
+        child.process.kill("SIGKILL")
+        assert.strictEqual(yield* child.exited, "SIGKILL")
+        const acked = acknowledged(child.stdout())
+
+        const store = Context.get(yield* Layer.build(SqliteEventStore.layer({ filename })), EventStore.EventStore)
+        const all = yield* Effect.map(Stream.runCollect(store.readAll()), Chunk.toReadonlyArray)
+        const batches = new Map<number, Array<RecordedEvent.RecordedEvent>>()
+        for (const event of all) {
+          const { batch } = event.data as { batch: number }
+          batches.set(batch, [...(batches.get(batch) ?? []), event])
+        }
+        for (const [batch, events] of batches) {
+          assert.strictEqual(events.length, batchSize, `batch ${batch} is partly stored`)
+          assert.deepStrictEqual(
+            events.map((event) => (event.data as { index: number }).index),
+            Array.from({ length: batchSize }, (_, i) => i)
+          )
+          assert.isTrue(events.every((event) => event.streamId === `crash-${batch % streams}`))
+        }
+        // Every acknowledged batch survived; at most the one in flight is stored without an acknowledgement.
+        for (const batch of acked) assert.isTrue(batches.has(batch), `acknowledged batch ${batch} is lost`)
+        const stored = [...batches.keys()].sort((a, b) => a - b)
+        assert.deepStrictEqual(
+          stored,
+          Array.from({ length: stored.length }, (_, i) => i)
+        )
+        assert.isAtMost(stored.length - acked.length, 1)
+
+        for (let s = 0; s < streams; s++) {
+          const streamId = `crash-${s}`
+          const events = yield* Effect.map(Stream.runCollect(store.readStream(streamId)), Chunk.toReadonlyArray)
+          assert.deepStrictEqual(
+            events.map((event) => event.version),
+            Array.from({ length: events.length }, (_, i) => i + 1)
+          )
+          const after = yield* store.append(streamId, [{ type: "AfterCrash", data: {} }])
+          assert.strictEqual(after.version, events.length + 1)
+        }
+      }),
+    60_000
+  )
+})

@@ -1,0 +1,116 @@
+import * as path from "node:path"
+import { BankAccount } from "@chronicle/bank-account"
+import { EventStore, type RecordedEvent } from "@chronicle/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Chunk, Context, Effect, Layer, Stream } from "effect"
+import { SqliteEventStore } from "../src/index.js"
+import type { Report } from "./fixtures/bankReport.js"
+import { spawnFixture, waitForOutput } from "./fixtures/children.js"
+import { tempDir } from "./fixtures/tempDir.js"
+
+const children = 4
+const runMillis = 3000
+const initialDeposit = 1000
+
+const readStream = (store: EventStore.EventStore["Type"], streamId: string) =>
+  Effect.map(Stream.runCollect(store.readStream(streamId)), Chunk.toReadonlyArray)
+
+describe("SqliteEventStore with several processes on one file", () => {
+  it.scopedLive(
+    "4 processes handling commands on shared accounts: every acknowledged event stored once, no gaps, balances add up",
+    () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDir("processes")
+        const filename = path.join(dir, "bank.sqlite")
+        const store = Context.get(yield* Layer.build(SqliteEventStore.layer({ filename })), EventStore.EventStore)
+        const accountIds = Array.from({ length: 6 }, (_, i) => `shared-${i}`)
+        const setupPositions = new Set<number>()
+        yield* Effect.forEach(accountIds, (accountId) =>
+          Effect.gen(function* () {
+            const streamId = BankAccount.streamId(accountId)
+            const opened = yield* BankAccount.handler.handle(
+              streamId,
+              BankAccount.OpenAccount.make({ accountId, ownerName: "Shared", openedAt: new Date(0) })
+            )
+            const funded = yield* BankAccount.handler.handle(
+              streamId,
+              BankAccount.Deposit.make({ amount: initialDeposit })
+            )
+            for (const position of [...opened.positions, ...funded.positions]) setupPositions.add(position)
+          })
+        ).pipe(Effect.provideService(EventStore.EventStore, store))
+
+        const running = yield* Effect.forEach(
+          Array.from({ length: children }),
+          () => spawnFixture("bankChild.ts", [filename, String(runMillis), accountIds.join(",")]),
+          { concurrency: "unbounded" }
+        )
+        yield* Effect.forEach(running, (child) => waitForOutput(child, (out) => out.startsWith("ready\n")), {
+          concurrency: "unbounded"
+        })
+        for (const child of running) child.process.stdin!.write("go\n")
+        const codes = yield* Effect.forEach(running, (child) => child.exited, { concurrency: "unbounded" })
+        for (const [i, code] of codes.entries()) assert.strictEqual(code, 0, `child ${i}: ${running[i]!.stderr()}`)
+        const reports = running.map((child) => JSON.parse(child.stdout().trim().split("\n").at(-1)!) as Report)
+
+        // No child met a storage fault (a busy database included) or a defect.
+        for (const report of reports) {
+          assert.deepStrictEqual(report.failures, [])
+          assert.isUndefined(report.errors.EventStoreError)
+          assert.isAbove(report.acks.length, 0)
+        }
+
+        const stored = yield* Effect.map(Stream.runCollect(store.readAll()), Chunk.toReadonlyArray)
+        const byPosition = new Map<number, RecordedEvent.RecordedEvent>(stored.map((event) => [event.position, event]))
+        const acked = new Set<number>()
+        const expectedBalance = new Map(accountIds.map((id) => [id, initialDeposit]))
+        for (const ack of reports.flatMap((report) => report.acks)) {
+          const streamId = BankAccount.streamId(ack.accountId)
+          for (const [i, position] of ack.positions.entries()) {
+            assert.isFalse(acked.has(position), `position ${position} acknowledged twice`)
+            acked.add(position)
+            const event = byPosition.get(position)
+            assert.isDefined(event, `acknowledged position ${position} is not stored`)
+            assert.strictEqual(event!.streamId, streamId)
+            assert.strictEqual(event!.version, ack.version - ack.positions.length + 1 + i)
+            assert.strictEqual(event!.type, ack.events[i]!.type)
+            assert.strictEqual((event!.data as { amount: number }).amount, ack.events[i]!.amount)
+            const sign = ack.events[i]!.type === "MoneyDeposited" ? 1 : -1
+            expectedBalance.set(ack.accountId, expectedBalance.get(ack.accountId)! + sign * ack.events[i]!.amount)
+          }
+        }
+        // Every stored event was acknowledged exactly once (or written by the setup above).
+        assert.strictEqual(stored.length, acked.size + setupPositions.size)
+        for (const event of stored) assert.isTrue(acked.has(event.position) || setupPositions.has(event.position))
+
+        for (const accountId of accountIds) {
+          const events = yield* readStream(store, BankAccount.streamId(accountId))
+          assert.deepStrictEqual(
+            events.map((event) => event.version),
+            Array.from({ length: events.length }, (_, i) => i + 1)
+          )
+          let sum = 0
+          for (const event of events) {
+            const data = event.data as { amount: number; balanceAfter: number }
+            if (event.type === "MoneyDeposited") sum += data.amount
+            if (event.type === "MoneyWithdrawn") sum -= data.amount
+            if (event.type !== "AccountOpened") assert.strictEqual(data.balanceAfter, sum)
+          }
+          const loaded = yield* BankAccount.handler
+            .load(BankAccount.streamId(accountId))
+            .pipe(Effect.provideService(EventStore.EventStore, store))
+          assert.strictEqual(loaded.state._tag, "Active")
+          if (loaded.state._tag === "Active") {
+            assert.strictEqual(loaded.state.balance, sum)
+            assert.strictEqual(loaded.state.balance, expectedBalance.get(accountId))
+          }
+        }
+        const positions = stored.map((event) => event.position)
+        assert.deepStrictEqual(
+          positions,
+          [...positions].sort((a, b) => a - b)
+        )
+      }),
+    60_000
+  )
+})
