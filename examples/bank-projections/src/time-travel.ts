@@ -1,0 +1,81 @@
+/**
+ * `pnpm example:time-travel`: rebuild any past state. Records a short history for ACC-TT (appending a fresh one on
+ * every run), then shows the account at each version, at instants between events and before it existed, and the
+ * balance read model as of a global position.
+ *
+ * @since 0.1.0
+ */
+import { AccountBalances, BankAccount, Money } from "@chronicle/bank-account"
+import { EventStore } from "@chronicle/core"
+import { Clock, Console, Effect, Option, Stream } from "effect"
+import { main } from "./Stores.js"
+
+const describe = (loaded: { readonly state: BankAccount.State; readonly version: number }) =>
+  loaded.state._tag === "NotOpened"
+    ? `not opened yet (version ${loaded.version})`
+    : `${loaded.state._tag}, balance ${Money.format(loaded.state.balance)} (version ${loaded.version})`
+
+const program = Effect.gen(function* () {
+  const accountId = `ACC-TT-${yield* Clock.currentTimeMillis}`
+  const id = BankAccount.streamId(accountId)
+  const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
+  const before = yield* now
+  yield* Effect.sleep("20 millis")
+  yield* BankAccount.handler.handle(
+    id,
+    BankAccount.OpenAccount.make({ accountId, ownerName: "Tim Travel", openedAt: yield* now })
+  )
+  const steps = [
+    BankAccount.Deposit.make({ amount: 100_000 }),
+    BankAccount.Withdraw.make({ amount: 25_000 }),
+    BankAccount.Deposit.make({ amount: 5_000 })
+  ]
+  const between: Array<Date> = []
+  for (const command of steps) {
+    yield* Effect.sleep("20 millis")
+    between.push(yield* now)
+    yield* Effect.sleep("20 millis")
+    yield* BankAccount.handler.handle(id, command)
+  }
+
+  yield* Console.log(`History of ${accountId}:`)
+  let lastPosition = 0
+  yield* EventStore.readStream(id).pipe(
+    Stream.runForEach((event) =>
+      Effect.sync(() => {
+        lastPosition = event.position
+      }).pipe(
+        Effect.zipRight(
+          Console.log(
+            `  v${event.version} #${event.position} ${event.recordedAt.toISOString()} ${event.type} ${JSON.stringify(event.data)}`
+          )
+        )
+      )
+    )
+  )
+
+  yield* Console.log("\nThe account at each version:")
+  for (let version = 0; version <= steps.length + 1; version++) {
+    yield* Console.log(`  at version ${version}: ${describe(yield* BankAccount.handler.loadAt(id, { version }))}`)
+  }
+  yield* Console.log("\nThe account at points in time:")
+  yield* Console.log(
+    `  ${before.toISOString()} (before it existed): ${describe(yield* BankAccount.handler.loadAt(id, { time: before }))}`
+  )
+  for (const time of between) {
+    yield* Console.log(
+      `  ${time.toISOString()} (between two events): ${describe(yield* BankAccount.handler.loadAt(id, { time }))}`
+    )
+  }
+
+  yield* Console.log("\nThe balance read model as of the position before this account's last event, and at it:")
+  for (const position of [lastPosition - 1, lastPosition]) {
+    const model = yield* AccountBalances.asOf(position)
+    const row = AccountBalances.balance(model, accountId)
+    yield* Console.log(
+      `  as of #${position}: ${Option.match(row, { onNone: () => "not in the model", onSome: (r) => Money.format(r.balance) })}, total held ${Money.format(AccountBalances.totalHeld(model))}`
+    )
+  }
+})
+
+main("time-travel", program)

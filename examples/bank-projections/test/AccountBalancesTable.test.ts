@@ -1,0 +1,106 @@
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { AccountBalances } from "@chronicle/bank-account"
+import { CheckpointStore, EventStore, ProjectionRunner } from "@chronicle/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as AccountBalancesTable from "../src/AccountBalancesTable.js"
+import { seed } from "../src/Seed.js"
+import * as Stores from "../src/Stores.js"
+
+const tempDatabase = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-balances-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+).pipe(Effect.map((dir) => path.join(dir, "bank.db")))
+
+/** The table, and the in-memory model replayed up to `position`, as comparable rows. */
+const tableAndReplay = (position: number) =>
+  Effect.gen(function* () {
+    const rows = yield* AccountBalancesTable.accounts
+    const replay = AccountBalances.accounts(yield* AccountBalances.asOf(position))
+    const plain = (r: AccountBalances.AccountBalance) => ({ ...r, lastUpdated: r.lastUpdated.getTime() })
+    return { table: rows.map(plain), replay: replay.map(plain) }
+  })
+
+describe("account_balances", () => {
+  it.scoped("the table kept by the projection equals an in-memory replay", () =>
+    Effect.gen(function* () {
+      const filename = yield* tempDatabase
+      yield* Effect.gen(function* () {
+        yield* AccountBalancesTable.migrate
+        yield* seed(40, 20)
+        const done = yield* ProjectionRunner.catchUp(AccountBalancesTable.projection, { pageSize: 64 })
+        const { replay, table } = yield* tableAndReplay(done.position)
+        assert.strictEqual(table.length, 40)
+        assert.deepStrictEqual(table, replay)
+        assert.strictEqual(
+          yield* AccountBalancesTable.totalHeld,
+          AccountBalances.totalHeld(yield* AccountBalances.asOf(done.position))
+        )
+      }).pipe(Effect.provide(Stores.layer(filename)))
+    })
+  )
+
+  it.live(
+    "a runner killed mid-catch-up resumes from its checkpoint and ends equal to a from-scratch replay",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const filename = yield* tempDatabase
+          const head = yield* Effect.gen(function* () {
+            yield* seed(200, 29)
+            return yield* Effect.flatMap(EventStore.EventStore, (s) => s.headPosition)
+          }).pipe(Effect.provide(Stores.layer(filename)))
+          assert.strictEqual(head, 6000)
+
+          const child = spawn(
+            process.execPath,
+            [
+              "--import",
+              "tsx",
+              "--conditions=@chronicle/source",
+              path.join(import.meta.dirname, "fixtures", "catchUpChild.ts"),
+              filename
+            ],
+            { cwd: path.join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] }
+          )
+          yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGKILL")))
+          let stdout = ""
+          let stderr = ""
+          child.stdout.setEncoding("utf8").on("data", (c: string) => void (stdout += c))
+          child.stderr.setEncoding("utf8").on("data", (c: string) => void (stderr += c))
+          const exited = new Promise<string>((resolve) =>
+            child.on("exit", (code, signal) => resolve(String(signal ?? code)))
+          )
+          const reached = () => Math.max(0, ...[...stdout.matchAll(/progress (\d+)/g)].map((m) => Number(m[1])))
+          while (reached() < 1500) {
+            if (child.exitCode !== null) assert.fail(`the runner exited early: ${stderr}`)
+            yield* Effect.sleep("10 millis")
+          }
+          child.kill("SIGKILL")
+          assert.strictEqual(yield* Effect.promise(() => exited), "SIGKILL")
+          assert.notInclude(stdout, "done")
+
+          yield* Effect.gen(function* () {
+            const checkpoints = yield* CheckpointStore.CheckpointStore
+            const checkpoint = yield* checkpoints.load(AccountBalancesTable.projection.name)
+            assert.isAbove(checkpoint, 0)
+            assert.isBelow(checkpoint, head)
+            // The table holds exactly the events up to the checkpoint: update and checkpoint committed together.
+            const killed = yield* tableAndReplay(checkpoint)
+            assert.deepStrictEqual(killed.table, killed.replay)
+
+            const resumed = yield* ProjectionRunner.catchUp(AccountBalancesTable.projection, { pageSize: 500 })
+            assert.strictEqual(resumed.position, head)
+            assert.strictEqual(resumed.processed, head - checkpoint)
+            const finished = yield* tableAndReplay(head)
+            assert.strictEqual(finished.table.length, 200)
+            assert.deepStrictEqual(finished.table, finished.replay)
+          }).pipe(Effect.provide(Stores.layer(filename)))
+        })
+      ),
+    60_000
+  )
+})
