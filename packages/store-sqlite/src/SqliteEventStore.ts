@@ -2,9 +2,20 @@
  * The SQLite event store: the embedded default. One file (or `:memory:`), WAL for file databases, safe for several
  * processes appending to the same file at once.
  *
- * - `layer(config)` opens the database and provides `EventStore`; `layerWithClient(config)` also provides the
- *   `SqlClient` (and `SqliteClient`) it opened, for projections or queries that share the connection.
- * - `layerFromClient(options)`, `make(options)` and `makeEngine(options)` reuse a `SqlClient` the caller already has.
+ * - `layer(config)` opens the database and provides `EventStore`; `layerWithClient(config)` also provides a
+ *   `SqlClient` (and `SqliteClient`) over the same connection, for projections or queries that share it.
+ * - `layerFromClient(options)`, `make(options)` and `makeEngine(options)` use a `SqlClient` the caller already has.
+ *
+ * How it works:
+ * - every append is one `BEGIN IMMEDIATE` transaction (take the write lock first, so two processes never deadlock
+ *   upgrading a read to a write): the idempotency lookup (only for caller-chosen ids), the current version, the
+ *   insert, the commit. On a database the store opened itself this runs as one synchronous better-sqlite3 call on
+ *   prepared statements, so no other statement of the process can come in between;
+ * - `SQLITE_BUSY` / `SQLITE_LOCKED` are waited out by SQLite's `busy_timeout`, then retried 10 more times with
+ *   jittered backoff (2 ms to 100 ms); only then do they surface, as `EventStoreError`;
+ * - live subscriptions wake at once on appends through the same store, and poll the head position every
+ *   `pollInterval` for appends by other processes;
+ * - positions are SQLite row ids: the events table must only ever be appended to.
  *
  * @since 0.1.0
  */

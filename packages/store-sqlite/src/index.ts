@@ -3,6 +3,5 @@
  */
 export * as SqliteEventStore from "./SqliteEventStore.js"
 export * as SqliteEventStoreSchema from "./SqliteEventStoreSchema.js"
-export * as SqliteStorageEngine from "./SqliteStorageEngine.js"
 export * as SqliteCheckpointStore from "./SqliteCheckpointStore.js"
 export * as SqliteSnapshotStore from "./SqliteSnapshotStore.js"

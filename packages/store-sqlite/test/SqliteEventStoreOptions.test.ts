@@ -220,4 +220,27 @@ describe("SqliteEventStore options", () => {
       )
     })
   )
+
+  it.scoped("an append inside a transaction of an application's own SqliteClient joins it too", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir("join-client")
+      const context = yield* build(
+        SqliteEventStore.layerFromClient().pipe(
+          Layer.provideMerge(SqliteClient.layer({ filename: path.join(dir, "db.sqlite") }))
+        )
+      )
+      const store = Context.get(context, EventStore.EventStore)
+      const sql = Context.get(context, SqlClient.SqlClient)
+      const failed = yield* Effect.flip(
+        sql.withTransaction(
+          Effect.zipRight(store.append("join-2", [event(1), event(2)]), Effect.fail("abort" as const))
+        )
+      )
+      assert.strictEqual(failed, "abort")
+      assert.strictEqual(yield* store.streamVersion("join-2"), 0)
+      const result = yield* sql.withTransaction(store.append("join-2", [event(1), event(2)]))
+      assert.strictEqual(result.version, 2)
+      assert.strictEqual(yield* store.streamVersion("join-2"), 2)
+    })
+  )
 })

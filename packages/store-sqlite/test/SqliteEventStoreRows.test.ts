@@ -93,6 +93,28 @@ describe("SqliteEventStore stored rows", () => {
       })
     )
 
+    it.effect("a batch longer than one INSERT statement is stored whole, with the positions reads report", () =>
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        const id = `long-batch-${crypto.randomUUID()}`
+        const events = Array.from({ length: 250 }, (_, i) => ({ type: "Noted", data: { i } }))
+        const result = yield* store.append(id, events)
+        assert.strictEqual(result.version, 250)
+        const stored = yield* collect(store.readStream(id))
+        assert.deepStrictEqual(
+          stored.map((event) => event.position),
+          result.positions
+        )
+        assert.deepStrictEqual(
+          stored.map((event) => (event.data as { i: number }).i),
+          events.map((_, i) => i)
+        )
+        for (let i = 1; i < result.positions.length; i++) {
+          assert.isAbove(result.positions[i]!, result.positions[i - 1]!)
+        }
+      })
+    )
+
     it.effect("stream ids shaped like SQL injection are stored and read back as plain data", () =>
       Effect.gen(function* () {
         const store = yield* EventStore.EventStore
