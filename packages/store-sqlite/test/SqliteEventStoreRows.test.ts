@@ -93,6 +93,30 @@ describe("SqliteEventStore stored rows", () => {
       })
     )
 
+    it.effect("data or metadata that cannot be JSON (BigInt, cycles) fails with InvalidEvent and writes nothing", () =>
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        const id = `not-json-${crypto.randomUUID()}`
+        const cyclic: Record<string, unknown> = { name: "loop" }
+        cyclic.self = cyclic
+        const head = yield* store.headPosition
+        const batches = [
+          [
+            { type: "Noted", data: { ok: 1 } },
+            { type: "Noted", data: { amount: 10n } }
+          ],
+          [{ type: "Noted", data: cyclic }],
+          [{ type: "Noted", data: { ok: 1 }, metadata: { big: 1n } }]
+        ]
+        for (const batch of batches) {
+          const error = yield* Effect.flip(store.append(id, batch))
+          assert.strictEqual(error._tag, "InvalidEvent")
+        }
+        assert.strictEqual(yield* store.streamVersion(id), 0)
+        assert.strictEqual(yield* store.headPosition, head)
+      })
+    )
+
     it.effect("a batch longer than one INSERT statement is stored whole, with the positions reads report", () =>
       Effect.gen(function* () {
         const store = yield* EventStore.EventStore
