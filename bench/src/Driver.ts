@@ -42,18 +42,44 @@ export interface Run {
  * @category models
  */
 export interface Measured {
-  readonly samples: ReadonlyArray<number>
+  readonly samples: ReadonlyArray<Sample>
   readonly rssBeforeMb: number
   readonly pragmas?: BareStore.Pragmas | undefined
 }
 
 const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.()
 
-const rate = (run: Run, label: string, events: number, expected: number, millis: number) => {
+/**
+ * One repetition's events per second of wall-clock time, and per second of CPU time the process used (user and
+ * system, all threads): the second barely moves when other processes compete for the cores.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Sample {
+  readonly wall: number
+  readonly cpu: number
+}
+
+interface Started {
+  readonly wall: number
+  readonly cpu: NodeJS.CpuUsage
+}
+
+const start = (): Started => {
+  collectGarbage()
+  return { wall: performance.now(), cpu: process.cpuUsage() }
+}
+
+const rate = (run: Run, label: string, events: number, expected: number, started: Started): Sample => {
+  const millis = performance.now() - started.wall
+  const cpu = process.cpuUsage(started.cpu)
   if (events !== expected) throw new Error(`${run.workload.name}: processed ${events} events, expected ${expected}`)
-  const perSecond = (events / millis) * 1000
-  run.log(`  ${label}: ${Math.round(perSecond).toLocaleString("en-US")} ev/s (${millis.toFixed(0)} ms)`)
-  return perSecond
+  const wall = (events / millis) * 1000
+  const cpuMillis = (cpu.user + cpu.system) / 1000
+  const show = (n: number) => Math.round(n).toLocaleString("en-US")
+  run.log(`  ${label}: ${show(wall)} ev/s (${millis.toFixed(0)} ms, ${cpuMillis.toFixed(0)} ms CPU)`)
+  return { wall, cpu: (events / cpuMillis) * 1000 }
 }
 
 const removeDatabase = (file: string) => {
@@ -71,12 +97,11 @@ const databaseFile = (run: Run, label: string) => path.join(run.dir, `${run.stor
 export const runBare = (run: Run): Measured => {
   const workload = BareWorkloads.workloads[run.workload.name]
   const timed = (store: BareStore.BareStore, label: string, params: Params) => {
-    collectGarbage()
-    const start = performance.now()
+    const started = start()
     const events = workload.run(store, params)
-    return rate(run, label, events, params.events, performance.now() - start)
+    return rate(run, label, events, params.events, started)
   }
-  const samples: Array<number> = []
+  const samples: Array<Sample> = []
   let rssBefore = 0
   let pragmas: BareStore.Pragmas | undefined
   const warm = warmUp(run.workload, run.params)
@@ -87,10 +112,10 @@ export const runBare = (run: Run): Measured => {
       pragmas ??= BareStore.pragmas(store.db)
       workload.setup(store, params)
       if (label !== "warm-up" && rssBefore === 0) rssBefore = process.memoryUsage.rss()
-      const perSecond = timed(store, label, params)
+      const sample = timed(store, label, params)
       store.close()
       removeDatabase(file)
-      return perSecond
+      return sample
     }
     once("warm-up", warm)
     for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(once(`rep ${rep}`, run.params))
@@ -130,12 +155,11 @@ export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
     const pragmas = run.store === "sqlite" ? yield* sqlitePragmas(run) : undefined
     const timed = (label: string, params: Params) =>
       Effect.gen(function* () {
-        collectGarbage()
-        const start = performance.now()
+        const started = start()
         const events = yield* workload.run(params)
-        return rate(run, label, events, params.events, performance.now() - start)
+        return rate(run, label, events, params.events, started)
       })
-    const samples: Array<number> = []
+    const samples: Array<Sample> = []
     let rssBefore = 0
     const warm = warmUp(run.workload, run.params)
     if (run.workload.fresh) {

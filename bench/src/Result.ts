@@ -18,7 +18,9 @@ export const marker = "@@chronicle-bench "
 /**
  * One worker's measurements.
  *
- * - `samples`: events per second of each measured repetition;
+ * - `samples`: events per second (wall clock) of each measured repetition;
+ * - `cpuSamples`: events per second of CPU time the process used in each repetition, which other processes competing
+ *   for the cores hardly affect;
  * - `rssBeforeMb`: resident memory once the data was in place, before the timed work (for workloads on a fresh store:
  *   when the first measured repetition started);
  * - `peakRssMb`: the process's peak resident memory (`process.resourceUsage().maxRSS`), setup included unless the
@@ -33,6 +35,7 @@ export interface WorkerResult {
   readonly workload: WorkloadName
   readonly eventsPerRepetition: number
   readonly samples: ReadonlyArray<number>
+  readonly cpuSamples: ReadonlyArray<number>
   readonly rssBeforeMb: number
   readonly peakRssMb: number
   readonly pragmas?: Pragmas | undefined

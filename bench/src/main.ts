@@ -111,13 +111,20 @@ const versionOf = (pkg: string): string => {
   }
 }
 
-const gitCommit = (): string => {
+const git = (args: ReadonlyArray<string>): string => {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: benchDir, encoding: "utf8" }).trim()
+    return execFileSync("git", args, { cwd: benchDir, encoding: "utf8" }).trim()
   } catch {
     return "unknown"
   }
 }
+
+/** The files under `packages/` that differ from the commit: what was measured is the working tree, not the commit. */
+const uncommitted = (): Array<string> =>
+  git(["status", "--porcelain", "--", "../packages"])
+    .split("\n")
+    .filter((line) => line.length > 0 && line !== "unknown")
+    .map((line) => line.slice(3))
 
 const machine = (results: ReadonlyArray<WorkerResult>) => {
   const memory = new Database(":memory:")
@@ -133,7 +140,8 @@ const machine = (results: ReadonlyArray<WorkerResult>) => {
     sqlite,
     betterSqlite3: versionOf("better-sqlite3"),
     effect: versionOf("effect"),
-    commit: gitCommit(),
+    commit: git(["rev-parse", "--short", "HEAD"]),
+    uncommittedPackageFiles: uncommitted(),
     date: new Date().toISOString(),
     loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
     sqlitePragmas: { sqlite: pragmas("sqlite") ?? null, bare: pragmas("bare") ?? null }

@@ -65,7 +65,8 @@ const measure = async (dir: string): Promise<WorkerResult> => {
     store,
     workload: workload.name,
     eventsPerRepetition: params.events,
-    samples: measured.samples,
+    samples: measured.samples.map((sample) => sample.wall),
+    cpuSamples: measured.samples.map((sample) => sample.cpu),
     rssBeforeMb: measured.rssBeforeMb,
     peakRssMb: peakRssMb(),
     pragmas: measured.pragmas
