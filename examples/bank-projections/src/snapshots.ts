@@ -8,7 +8,7 @@
  */
 import { BankAccount, Money } from "@chronicle/bank-account"
 import { CommandHandler, EventStore, SnapshotStore } from "@chronicle/core"
-import { Clock, Config, Console, Effect, Stream } from "effect"
+import { Clock, Config, Console, Effect } from "effect"
 import { main } from "./Stores.js"
 
 const snapshotting = CommandHandler.make({
@@ -22,10 +22,18 @@ const measured = <A, E, R>(load: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
     const store = yield* EventStore.EventStore
     let read = 0
-    const counting = {
+    const counting: EventStore.EventStore["Type"] = {
       ...store,
-      readStream: (id: string, o?: EventStore.ReadStreamOptions) =>
-        store.readStream(id, o).pipe(Stream.tap(() => Effect.sync(() => void read++)))
+      foldStream: (id, initial, step, options) =>
+        store.foldStream(
+          id,
+          initial,
+          (state, page) => {
+            read += page.length
+            return step(state, page)
+          },
+          options
+        )
     }
     const start = yield* Clock.currentTimeMillis
     const result = yield* Effect.provideService(load, EventStore.EventStore, counting)

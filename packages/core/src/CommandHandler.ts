@@ -9,6 +9,7 @@ import type * as Decider from "./Decider.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import type { EventDecodeError, EventStoreError } from "./EventStoreError.js"
+import { traced } from "./internal/tracing.js"
 import * as ExpectedVersion from "./ExpectedVersion.js"
 import type { EventMetadata, RecordedEvent } from "./RecordedEvent.js"
 import * as SnapshotStore from "./SnapshotStore.js"
@@ -170,6 +171,20 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
   const retry = options.retry ?? defaultRetry
   const initial: Loaded<S> = { state: decider.initialState, version: 0 }
 
+  /** One page of events folded onto a loaded state: the step of `EventStore.foldStream`. */
+  const foldPage = (
+    loaded: Loaded<S>,
+    page: ReadonlyArray<RecordedEvent>
+  ): Either.Either<Loaded<S>, EventDecodeError> => {
+    let state = loaded.state
+    for (const event of page) {
+      const decoded = codec.decodeData(event)
+      if (Either.isLeft(decoded)) return Either.left(decoded.left)
+      state = decider.evolve(state, decoded.right)
+    }
+    return Either.right({ state, version: page[page.length - 1]!.version })
+  }
+
   /** Folds the events of `stream` onto `start`. */
   const foldStream = <R>(stream: Stream.Stream<RecordedEvent, LoadError, R>, start: Loaded<S>) =>
     Effect.suspend(() => {
@@ -225,11 +240,13 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
         )
 
   const load = (streamId: string) =>
-    Effect.gen(function* () {
-      const store = yield* EventStore.EventStore
-      const start = yield* latestSnapshot(streamId)
-      return yield* foldStream(store.readStream(streamId, { from: start.version + 1 }), start)
-    }).pipe(Effect.withSpan("CommandHandler.load", { attributes: { "chronicle.stream_id": streamId } }))
+    traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(
+      Effect.flatMap(latestSnapshot(streamId), (start) =>
+        Effect.flatMap(EventStore.EventStore, (store) =>
+          store.foldStream(streamId, start, foldPage, { from: start.version + 1 })
+        )
+      )
+    )
 
   const loadAt = (streamId: string, at: PointInTime) =>
     Effect.flatMap(EventStore.EventStore, (store) =>
@@ -239,33 +256,38 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
             store.readStream(streamId).pipe(Stream.takeWhile((e) => e.recordedAt.getTime() <= at.time.getTime())),
             initial
           )
-    ).pipe(Effect.withSpan("CommandHandler.loadAt", { attributes: { "chronicle.stream_id": streamId } }))
+    ).pipe(traced("CommandHandler.loadAt", () => ({ "chronicle.stream_id": streamId })))
 
   const attempt = (streamId: string, command: C, handleOptions?: HandleOptions) =>
-    Effect.gen(function* () {
-      const loaded = yield* load(streamId)
-      const decided = decider.decide(command, loaded.state)
-      if (Either.isLeft(decided)) return yield* Effect.fail(decided.left)
-      const events = decided.right
-      if (events.length === 0) {
-        return { events, state: loaded.state, version: loaded.version, positions: [] } satisfies Handled<E, S>
+    Effect.flatMap(
+      load(streamId),
+      (loaded): Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore | SnapshotStore.SnapshotStore> => {
+        const decided = decider.decide(command, loaded.state)
+        if (Either.isLeft(decided)) return Effect.fail(decided.left)
+        const events = decided.right
+        if (events.length === 0) {
+          return Effect.succeed<Handled<E, S>>({ events, state: loaded.state, version: loaded.version, positions: [] })
+        }
+        const encoded = codec.encodeAll(events, {
+          streamId,
+          ...(handleOptions?.metadata === undefined ? {} : { metadata: handleOptions.metadata })
+        })
+        if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
+        return Effect.flatMap(EventStore.EventStore, (store) =>
+          Effect.flatMap(
+            store.append(streamId, encoded.right, { expectedVersion: ExpectedVersion.exact(loaded.version) }),
+            (result) => {
+              let state = loaded.state
+              for (const event of events) state = decider.evolve(state, event)
+              const handled: Handled<E, S> = { events, state, version: result.version, positions: result.positions }
+              return snapshotting?.policy({ before: loaded.version, after: result.version })
+                ? Effect.as(saveSnapshot(streamId, { state, version: result.version }), handled)
+                : Effect.succeed(handled)
+            }
+          )
+        )
       }
-      const encoded = codec.encodeAll(events, {
-        streamId,
-        ...(handleOptions?.metadata === undefined ? {} : { metadata: handleOptions.metadata })
-      })
-      if (Either.isLeft(encoded)) return yield* Effect.fail(encoded.left)
-      const store = yield* EventStore.EventStore
-      const result = yield* store.append(streamId, encoded.right, {
-        expectedVersion: ExpectedVersion.exact(loaded.version)
-      })
-      let state = loaded.state
-      for (const event of events) state = decider.evolve(state, event)
-      if (snapshotting?.policy({ before: loaded.version, after: result.version })) {
-        yield* saveSnapshot(streamId, { state, version: result.version })
-      }
-      return { events, state, version: result.version, positions: result.positions } satisfies Handled<E, S>
-    })
+    )
 
   const handle = (streamId: string, command: C, handleOptions?: HandleOptions) =>
     attempt(streamId, command, handleOptions).pipe(
@@ -273,7 +295,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
         schedule: retry,
         while: (error) => (error as { readonly _tag?: unknown })?._tag === "WrongExpectedVersion"
       }),
-      Effect.withSpan("CommandHandler.handle", { attributes: { "chronicle.stream_id": streamId } })
+      traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId }))
     ) as Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore | SnapshotStore.SnapshotStore>
 
   const snapshot = (streamId: string) => Effect.tap(load(streamId), (loaded) => saveSnapshot(streamId, loaded))

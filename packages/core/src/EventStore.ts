@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Chunk, Clock, Context, Effect, Option, Stream } from "effect"
+import { Chunk, Context, Effect, Either, Option, Stream } from "effect"
 import * as ExpectedVersion from "./ExpectedVersion.js"
 import {
   type DuplicateEventId,
@@ -14,7 +14,8 @@ import {
   type WrongExpectedVersion
 } from "./EventStoreError.js"
 import type { NewEvent, PreparedEvent, RecordedEvent } from "./RecordedEvent.js"
-import type { AppendResult, StorageEngine } from "./StorageEngine.js"
+import { traced, tracedStream } from "./internal/tracing.js"
+import type { AppendResult, StorageEngine, StreamRange } from "./StorageEngine.js"
 import * as StreamId from "./StreamId.js"
 
 export type { AppendResult } from "./StorageEngine.js"
@@ -101,6 +102,16 @@ export class EventStore extends Context.Tag("@chronicle/core/EventStore")<
       streamId: string,
       options?: ReadStreamOptions
     ) => Stream.Stream<RecordedEvent, ReadError | StreamId.InvalidStreamId>
+    /**
+     * Folds one stream's events, a page at a time, in bounded memory: the fast path for loading state (no `Stream`
+     * machinery). `step` sees each page in order and returns the next state, or an error that ends the fold.
+     */
+    readonly foldStream: <S, E>(
+      streamId: string,
+      initial: S,
+      step: (state: S, page: ReadonlyArray<RecordedEvent>) => Either.Either<S, E>,
+      options?: ReadStreamOptions
+    ) => Effect.Effect<S, E | ReadError | StreamId.InvalidStreamId>
     /** Reads every event in global order, in pages, in bounded memory; ends at the head as it finds it. */
     readonly readAll: (options?: ReadAllOptions) => Stream.Stream<RecordedEvent, ReadError>
     /** Catches up from a position, then follows new events as they commit; never ends on its own. */
@@ -182,50 +193,92 @@ const normalize = (n: number | undefined, fallback: number): number =>
  */
 export const make = (engine: StorageEngine): EventStore["Type"] => {
   const append = (streamId: string, events: ReadonlyArray<NewEvent>, options?: AppendOptions) =>
-    Effect.gen(function* () {
-      const id = yield* StreamId.make(streamId)
-      const prepared = prepare(id, events)
-      if (prepared instanceof InvalidEvent) return yield* prepared
-      const recordedAt = yield* Clock.currentTimeMillis
-      return yield* engine.append({
-        streamId: id,
-        events: prepared,
-        expectedVersion: options?.expectedVersion ?? ExpectedVersion.any,
-        recordedAt
-      })
-    }).pipe(
-      Effect.withSpan("EventStore.append", {
-        attributes: { "chronicle.stream_id": streamId, "chronicle.event_count": events.length }
+    traced("EventStore.append", () => ({ "chronicle.stream_id": streamId, "chronicle.event_count": events.length }))(
+      Effect.suspend((): Effect.Effect<AppendResult, AppendError> => {
+        const id = StreamId.validate(streamId)
+        if (Either.isLeft(id)) return Effect.fail(id.left)
+        const prepared = prepare(id.right, events)
+        if (prepared instanceof InvalidEvent) return Effect.fail(prepared)
+        return Effect.clockWith((clock) =>
+          engine.append({
+            streamId: id.right,
+            events: prepared,
+            expectedVersion: options?.expectedVersion ?? ExpectedVersion.any,
+            recordedAt: clock.unsafeCurrentTimeMillis()
+          })
+        )
       })
     )
+
+  /** The first page of a stream read, and how to get the page after a given one. */
+  const streamPages = (options: ReadStreamOptions | undefined) => {
+    const direction = options?.direction ?? "forward"
+    const backward = direction === "backward"
+    const pageSize = Math.max(1, normalize(options?.pageSize, defaultPageSize))
+    const last = normalize(options?.to, backward ? 1 : Number.MAX_SAFE_INTEGER)
+    const max = normalize(options?.maxCount, Number.MAX_SAFE_INTEGER)
+    const range = (from: number, remaining: number): StreamRange | undefined =>
+      remaining <= 0 || (backward ? from < last : from > last)
+        ? undefined
+        : { from, to: last, limit: Math.min(pageSize, remaining), direction }
+    const next = (page: ReadonlyArray<RecordedEvent>, current: StreamRange, remaining: number) => {
+      if (page.length < current.limit) return undefined
+      const end = page[page.length - 1]!.version
+      return { from: backward ? end - 1 : end + 1, remaining: remaining - page.length }
+    }
+    return {
+      first: { from: normalize(options?.from, backward ? Number.MAX_SAFE_INTEGER : 1), remaining: max },
+      range,
+      next
+    }
+  }
 
   const readStream = (streamId: string, options?: ReadStreamOptions) =>
     Stream.unwrap(
       Effect.map(StreamId.make(streamId), (id) => {
-        const backward = options?.direction === "backward"
-        const pageSize = Math.max(1, normalize(options?.pageSize, defaultPageSize))
-        const first = normalize(options?.from, backward ? Number.MAX_SAFE_INTEGER : 1)
-        const last = normalize(options?.to, backward ? 1 : Number.MAX_SAFE_INTEGER)
-        const max = normalize(options?.maxCount, Number.MAX_SAFE_INTEGER)
-        return Stream.unfoldChunkEffect({ from: first, remaining: max }, ({ from, remaining }) => {
-          const done = remaining <= 0 || (backward ? from < last : from > last)
-          if (done) return Effect.succeed(Option.none())
-          const limit = Math.min(pageSize, remaining)
-          return Effect.map(
-            engine.readStream(id, { from, to: last, limit, direction: options?.direction ?? "forward" }),
-            (page) => {
-              if (page.length === 0) return Option.none()
-              const end = page[page.length - 1]!.version
-              const next = {
-                from: backward ? end - 1 : end + 1,
-                remaining: page.length < limit ? 0 : remaining - page.length
-              }
-              return Option.some([Chunk.unsafeFromArray(page), next] as const)
-            }
-          )
-        })
+        const pages = streamPages(options)
+        return Stream.unfoldChunkEffect(
+          pages.first as { readonly from: number; readonly remaining: number } | undefined,
+          (cursor) => {
+            const current = cursor === undefined ? undefined : pages.range(cursor.from, cursor.remaining)
+            if (cursor === undefined || current === undefined) return Effect.succeed(Option.none())
+            return Effect.map(engine.readStream(id, current), (page) =>
+              page.length === 0
+                ? Option.none()
+                : Option.some([Chunk.unsafeFromArray(page), pages.next(page, current, cursor.remaining)] as const)
+            )
+          }
+        )
       })
-    ).pipe(Stream.withSpan("EventStore.readStream", { attributes: { "chronicle.stream_id": streamId } }))
+    ).pipe(tracedStream("EventStore.readStream", () => ({ "chronicle.stream_id": streamId })))
+
+  const foldStream = <S, E>(
+    streamId: string,
+    initial: S,
+    step: (state: S, page: ReadonlyArray<RecordedEvent>) => Either.Either<S, E>,
+    options?: ReadStreamOptions
+  ): Effect.Effect<S, E | ReadError | StreamId.InvalidStreamId> =>
+    traced("EventStore.foldStream", () => ({ "chronicle.stream_id": streamId }))(
+      Effect.suspend((): Effect.Effect<S, E | ReadError | StreamId.InvalidStreamId> => {
+        const id = StreamId.validate(streamId)
+        if (Either.isLeft(id)) return Effect.fail(id.left)
+        const pages = streamPages(options)
+        const loop = (
+          state: S,
+          cursor: { readonly from: number; readonly remaining: number } | undefined
+        ): Effect.Effect<S, E | ReadError> => {
+          const current = cursor === undefined ? undefined : pages.range(cursor.from, cursor.remaining)
+          if (cursor === undefined || current === undefined) return Effect.succeed(state)
+          return Effect.flatMap(engine.readStream(id.right, current), (page) => {
+            if (page.length === 0) return Effect.succeed(state)
+            const stepped = step(state, page)
+            if (Either.isLeft(stepped)) return Effect.fail(stepped.left)
+            return loop(stepped.right, pages.next(page, current, cursor.remaining))
+          })
+        }
+        return loop(initial, pages.first)
+      })
+    )
 
   const readAll = (options?: ReadAllOptions) => {
     const pageSize = Math.max(1, normalize(options?.pageSize, defaultPageSize))
@@ -243,7 +296,7 @@ export const make = (engine: StorageEngine): EventStore["Type"] => {
               ] as const)
         )
       }
-    ).pipe(Stream.withSpan("EventStore.readAll"))
+    ).pipe(tracedStream("EventStore.readAll"))
   }
 
   const subscribe = (options?: ReadAllOptions) => {
@@ -259,7 +312,7 @@ export const make = (engine: StorageEngine): EventStore["Type"] => {
 
   const streamVersion = (streamId: string) => Effect.flatMap(StreamId.make(streamId), engine.streamVersion)
 
-  return { append, readStream, readAll, subscribe, streamVersion, headPosition: engine.headPosition }
+  return { append, readStream, foldStream, readAll, subscribe, streamVersion, headPosition: engine.headPosition }
 }
 
 /**

@@ -8,6 +8,7 @@
 import { Chunk, Clock, Effect, Either, Stream } from "effect"
 import * as CheckpointStore from "./CheckpointStore.js"
 import * as EventStore from "./EventStore.js"
+import { traced } from "./internal/tracing.js"
 import type { EventStoreError } from "./EventStoreError.js"
 import * as Projection from "./Projection.js"
 import type { RecordedEvent } from "./RecordedEvent.js"
@@ -88,7 +89,7 @@ const drive = <E extends { readonly _tag: string }, Err, R>(
       })
     yield* Stream.runForEachChunk(source(position), applyPage)
     return yield* progress
-  }).pipe(Effect.withSpan("ProjectionRunner.run", { attributes: { "chronicle.projection": projection.name } }))
+  }).pipe(traced("ProjectionRunner.run", () => ({ "chronicle.projection": projection.name })))
 
 /**
  * Applies every event after the checkpoint, up to the head as found, and returns where it stopped.

@@ -66,16 +66,18 @@ const decode = Schema.decodeUnknownEither(StreamId)
  * @category constructors
  */
 export const validate = (input: string): Either.Either<StreamId, InvalidStreamId> =>
-  Either.mapLeft(
-    decode(input),
-    (error) =>
-      new InvalidStreamId({
-        input: String(input),
-        reason: ParseResult.ArrayFormatter.formatErrorSync(error)
-          .map((issue) => issue.message)
-          .join("; ")
-      })
-  )
+  typeof input === "string" && input.length > 0 && input.length <= maxLength && !controlCharacters.test(input)
+    ? Either.right(input as StreamId)
+    : Either.mapLeft(
+        decode(input),
+        (error) =>
+          new InvalidStreamId({
+            input: String(input),
+            reason: ParseResult.ArrayFormatter.formatErrorSync(error)
+              .map((issue) => issue.message)
+              .join("; ")
+          })
+      )
 
 /**
  * Validates a string as a stream id.

@@ -32,6 +32,28 @@ const recordSpans = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   })
 
 describe("tracing", () => {
+  it.effect("with Effect's built-in tracer no span is opened; with another tracer the engine runs inside one", () =>
+    Effect.gen(function* () {
+      const engine = InMemoryEventStore.makeEngine()
+      const seen: Array<string> = []
+      const store = EventStore.make({
+        ...engine,
+        append: (request) =>
+          Effect.zipRight(
+            Effect.map(
+              Effect.option(Effect.currentSpan),
+              (span) => void seen.push(span._tag === "Some" ? span.value.name : "none")
+            ),
+            engine.append(request)
+          )
+      })
+      const append = store.append("untraced-1", [{ type: "Added", data: { n: 1 } }])
+      yield* append
+      yield* recordSpans(append)
+      assert.deepStrictEqual(seen, ["none", "EventStore.append"])
+    })
+  )
+
   it.effect("store operations and command handling run in named spans with stream id and event count", () =>
     Effect.gen(function* () {
       const spans = yield* recordSpans(
@@ -42,6 +64,7 @@ describe("tracing", () => {
           ])
           yield* handler.handle("traced-1", 5)
           yield* Stream.runDrain(EventStore.readAll())
+          yield* Stream.runDrain(EventStore.readStream("traced-1"))
         })
       )
       const byName = (name: string) => spans.filter((s) => s.name === name)
@@ -51,8 +74,10 @@ describe("tracing", () => {
       assert.strictEqual(byName("EventStore.append").length, 2)
       assert.strictEqual(byName("CommandHandler.handle")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
       assert.strictEqual(byName("CommandHandler.load").length, 1)
-      assert.strictEqual(byName("EventStore.readStream").length, 1)
+      assert.strictEqual(byName("EventStore.foldStream").length, 1)
+      assert.strictEqual(byName("EventStore.foldStream")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
       assert.strictEqual(byName("EventStore.readAll").length, 1)
+      assert.strictEqual(byName("EventStore.readStream").length, 1)
     }).pipe(Effect.provide(InMemoryEventStore.layer))
   )
 })

@@ -45,6 +45,16 @@ const countingReads = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
               read++
             })
           )
+        ),
+      foldStream: (id, initial, step, options) =>
+        store.foldStream(
+          id,
+          initial,
+          (state, page) => {
+            read += page.length
+            return step(state, page)
+          },
+          options
         )
     }
     const result = yield* Effect.provideService(effect, EventStore.EventStore, counting)
