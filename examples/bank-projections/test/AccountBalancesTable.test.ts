@@ -69,8 +69,12 @@ describe("account_balances", () => {
           yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGKILL")))
           let stdout = ""
           let stderr = ""
-          child.stdout.setEncoding("utf8").on("data", (c: string) => void (stdout += c))
-          child.stderr.setEncoding("utf8").on("data", (c: string) => void (stderr += c))
+          child.stdout.setEncoding("utf8").on("data", (c: string) => {
+            stdout += c
+          })
+          child.stderr.setEncoding("utf8").on("data", (c: string) => {
+            stderr += c
+          })
           const exited = new Promise<string>((resolve) =>
             child.on("exit", (code, signal) => resolve(String(signal ?? code)))
           )
