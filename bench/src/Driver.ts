@@ -14,6 +14,7 @@ import { Effect, type Layer } from "effect"
 import * as BareStore from "./BareStore.js"
 import * as BareWorkloads from "./BareWorkloads.js"
 import * as ChronicleWorkloads from "./ChronicleWorkloads.js"
+import type * as Profiler from "./Profiler.js"
 import { mb } from "./Result.js"
 import { type Params, type StoreName, type Workload, warmUp } from "./Workload.js"
 
@@ -33,6 +34,8 @@ export interface Run {
   readonly dir: string
   readonly database?: string | undefined
   readonly log: (line: string) => void
+  /** Profiles the measured repetitions (from the first one's start to the last one's end). */
+  readonly profiler: Profiler.Profiler
 }
 
 /**
@@ -66,8 +69,9 @@ interface Started {
   readonly cpu: NodeJS.CpuUsage
 }
 
-const start = (): Started => {
+const start = (run: Run, label: string): Started => {
   collectGarbage()
+  if (label === "rep 1") run.profiler.start()
   return { wall: performance.now(), cpu: process.cpuUsage() }
 }
 
@@ -97,7 +101,7 @@ const databaseFile = (run: Run, label: string) => path.join(run.dir, `${run.stor
 export const runBare = (run: Run): Measured => {
   const workload = BareWorkloads.workloads[run.workload.name]
   const timed = (store: BareStore.BareStore, label: string, params: Params) => {
-    const started = start()
+    const started = start(run, label)
     const events = workload.run(store, params)
     return rate(run, label, events, params.events, started)
   }
@@ -119,6 +123,7 @@ export const runBare = (run: Run): Measured => {
     }
     once("warm-up", warm)
     for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(once(`rep ${rep}`, run.params))
+    run.profiler.stop()
   } else {
     const store = BareStore.open(run.database ?? databaseFile(run, "data"))
     pragmas = BareStore.pragmas(store.db)
@@ -126,6 +131,7 @@ export const runBare = (run: Run): Measured => {
     rssBefore = process.memoryUsage.rss()
     timed(store, "warm-up", warm)
     for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(timed(store, `rep ${rep}`, run.params))
+    run.profiler.stop()
     store.close()
   }
   return { samples, rssBeforeMb: mb(rssBefore), pragmas }
@@ -155,7 +161,7 @@ export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
     const pragmas = run.store === "sqlite" ? yield* sqlitePragmas(run) : undefined
     const timed = (label: string, params: Params) =>
       Effect.gen(function* () {
-        const started = start()
+        const started = start(run, label)
         const events = yield* workload.run(params)
         return rate(run, label, events, params.events, started)
       })
@@ -173,12 +179,14 @@ export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
       }
       yield* once("warm-up", warm)
       for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(yield* once(`rep ${rep}`, run.params))
+      run.profiler.stop()
     } else {
       yield* Effect.gen(function* () {
         yield* workload.setup(run.params)
         rssBefore = process.memoryUsage.rss()
         yield* timed("warm-up", warm)
         for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(yield* timed(`rep ${rep}`, run.params))
+        run.profiler.stop()
       }).pipe(Effect.provide(storeLayer(run, run.database ?? databaseFile(run, "data"))))
     }
     return { samples, rssBeforeMb: mb(rssBefore), pragmas }

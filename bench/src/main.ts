@@ -64,12 +64,11 @@ const workerCommand = values.source
 
 /** Starts a worker process and returns its stdout, or fails with its exit status. */
 const spawnWorker = (args: ReadonlyArray<string>, profileName?: string): string => {
-  const nodeArgs = ["--expose-gc"]
-  if (values.profile && profileName !== undefined) {
-    fs.mkdirSync(profileDir, { recursive: true })
-    nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}.cpuprofile`)
-  }
-  const child = spawnSync(process.execPath, [...nodeArgs, ...workerCommand, ...args], {
+  const profile =
+    values.profile && profileName !== undefined
+      ? ["--cpu-profile", path.join(profileDir, `${profileName}.cpuprofile`)]
+      : []
+  const child = spawnSync(process.execPath, ["--expose-gc", ...workerCommand, ...args, ...profile], {
     cwd: benchDir,
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",

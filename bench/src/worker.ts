@@ -7,7 +7,8 @@
  * `node --import tsx --conditions=@chronicle/source --expose-gc src/worker.ts --store sqlite --workload read-all`
  *
  * Options: `--store bare|sqlite|memory`, `--workload <name>`, `--quick`, `--repetitions <n>`, `--database <file>` (read
- * an existing database), `--setup` (only bulk-insert the workload's data into `--database`, then exit).
+ * an existing database), `--setup` (only bulk-insert the workload's data into `--database`, then exit),
+ * `--cpu-profile <file>` (profile the measured repetitions only, into a `.cpuprofile`).
  *
  * @since 0.1.0
  */
@@ -20,6 +21,7 @@ import { Effect } from "effect"
 import * as BareStore from "./BareStore.js"
 import * as Bulk from "./Bulk.js"
 import * as Driver from "./Driver.js"
+import * as Profiler from "./Profiler.js"
 import { marker, peakRssMb, type WorkerResult } from "./Result.js"
 import { storeNames, type StoreName, type WorkloadName, workloadNames, workloads } from "./Workload.js"
 
@@ -30,7 +32,8 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     repetitions: { type: "string" },
     database: { type: "string" },
-    setup: { type: "boolean", default: false }
+    setup: { type: "boolean", default: false },
+    "cpu-profile": { type: "string" }
   }
 })
 
@@ -59,7 +62,9 @@ const setup = async (database: string) => {
 }
 
 const measure = async (dir: string): Promise<WorkerResult> => {
-  const run: Driver.Run = { store, workload, params, dir, database: values.database, log }
+  const profile = values["cpu-profile"]
+  const profiler = profile === undefined ? Profiler.none : Profiler.toFile(profile)
+  const run: Driver.Run = { store, workload, params, dir, database: values.database, log, profiler }
   const measured = store === "bare" ? Driver.runBare(run) : await Effect.runPromise(Driver.runChronicle(run))
   return {
     store,
