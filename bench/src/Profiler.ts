@@ -16,6 +16,8 @@ import { Session } from "node:inspector"
  * @category models
  */
 export interface Profiler {
+  /** Whether samples are being written (the driver then skips its forced GC between repetitions). */
+  readonly enabled: boolean
   readonly start: () => void
   readonly stop: () => void
 }
@@ -26,7 +28,7 @@ export interface Profiler {
  * @since 0.1.0
  * @category constructors
  */
-export const none: Profiler = { start: () => {}, stop: () => {} }
+export const none: Profiler = { enabled: false, start: () => {}, stop: () => {} }
 
 /**
  * A profiler that writes the samples between `start` and `stop` to `file`, sampling every `intervalMicros`. Posts to
@@ -45,6 +47,7 @@ export const toFile = (file: string, intervalMicros = 500): Profiler => {
   post("Profiler.enable")
   post("Profiler.setSamplingInterval", { interval: intervalMicros })
   return {
+    enabled: true,
     start: () => post("Profiler.start"),
     stop: () =>
       session.post("Profiler.stop", (error, result) => {
