@@ -2,7 +2,8 @@
  * Summarizes a V8 CPU profile (`node --cpu-prof`, or `pnpm bench --profile`): the functions with the most self time
  * and the most total (inclusive) time, with their share of the samples.
  *
- * `node --import tsx src/profile.ts results/profiles/sqlite-read-all.cpuprofile [--top 25] [--filter text]`
+ * `node dist/src/profile.js results/profiles/sqlite-read-all.cpuprofile [--top 25] [--filter text] [--lines script]`
+ * (`--lines InMemoryEventStore` adds the samples per line of that script's generated JavaScript).
  *
  * @since 0.1.0
  */
@@ -30,7 +31,7 @@ interface Profile {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: "string", default: "25" }, filter: { type: "string" } }
+  options: { top: { type: "string", default: "25" }, filter: { type: "string" }, lines: { type: "string" } }
 })
 
 const shorten = (url: string) => {
@@ -44,6 +45,28 @@ const shorten = (url: string) => {
 const keyOf = (frame: CallFrame) =>
   `${frame.functionName || "(anonymous)"} ${shorten(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ""}`
 
+interface LineTicks {
+  readonly positionTicks?: ReadonlyArray<{ readonly line: number; readonly ticks: number }>
+}
+
+/** Samples per source line (of the generated JavaScript) in the scripts whose URL contains `script`. */
+const showLines = (profile: Profile, script: string) => {
+  const ticks = new Map<string, number>()
+  let all = 0
+  for (const node of profile.nodes) {
+    if (!node.callFrame.url.includes(script)) continue
+    for (const { line, ticks: n } of (node as ProfileNode & LineTicks).positionTicks ?? []) {
+      const key = `${shorten(node.callFrame.url)}:${line}`
+      ticks.set(key, (ticks.get(key) ?? 0) + n)
+      all += n
+    }
+  }
+  console.log(`\nSelf samples by line in ${script} (${all} samples)`)
+  for (const [key, n] of [...ticks.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
+    console.log(`${((n / all) * 100).toFixed(1).padStart(5)}%  ${String(n).padStart(6)}  ${key}`)
+  }
+}
+
 const summarize = (file: string) => {
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as Profile
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
@@ -53,7 +76,8 @@ const summarize = (file: string) => {
   const total = new Map<string, number>()
   let all = 0
   profile.samples.forEach((id, i) => {
-    const micros = profile.timeDeltas[i] ?? 0
+    // The first delta runs from the profiler's start to the first sample: time spent starting the profiler.
+    const micros = i === 0 ? 0 : (profile.timeDeltas[i] ?? 0)
     all += micros
     const leaf = byId.get(id)!
     const leafKey = keyOf(leaf.callFrame)
@@ -82,6 +106,7 @@ const summarize = (file: string) => {
   console.log(`# ${file}`)
   show("Self time", self)
   show("Total time", total)
+  if (values.lines !== undefined) showLines(profile, values.lines)
 }
 
 for (const file of positionals) summarize(file)
