@@ -6,9 +6,10 @@
  * @since 0.1.0
  */
 import { CheckpointStore, EventStoreError } from "@chronicle/core"
-import * as SqlClient from "@effect/sql/SqlClient"
-import { Effect, Either, Layer } from "effect"
-import { type InvalidIdentifier, validateIdentifier } from "./SqliteEventStoreSchema.js"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import { Effect, Layer } from "effect"
+import { ensureTable } from "./internal/table.js"
+import type { InvalidIdentifier } from "./SqliteEventStoreSchema.js"
 
 /**
  * Options: the table name (default `chronicle_checkpoints`).
@@ -50,15 +51,11 @@ export const make = (
   SqlClient.SqlClient
 > =>
   Effect.gen(function* () {
-    const table = validateIdentifier("table", options.table ?? defaultTable)
-    if (Either.isLeft(table)) return yield* table.left
-    const name = table.right
-    const sql = yield* SqlClient.SqlClient
-    yield* sql
-      .unsafe(
-        `CREATE TABLE IF NOT EXISTS ${name} (name TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID`
-      )
-      .pipe(Effect.mapError(failure("migrate")))
+    const { sql, table: name } = yield* ensureTable(
+      "CheckpointStore",
+      options.table ?? defaultTable,
+      "name TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL"
+    )
     return {
       load: (projection) =>
         sql.unsafe<{ readonly position: number }>(`SELECT position FROM ${name} WHERE name = ?`, [projection]).pipe(

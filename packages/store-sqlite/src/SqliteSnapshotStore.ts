@@ -4,9 +4,10 @@
  * @since 0.1.0
  */
 import { EventStoreError, SnapshotStore } from "@chronicle/core"
-import * as SqlClient from "@effect/sql/SqlClient"
-import { Effect, Either, Layer, Option } from "effect"
-import { type InvalidIdentifier, validateIdentifier } from "./SqliteEventStoreSchema.js"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import { Effect, Layer, Option } from "effect"
+import { ensureTable } from "./internal/table.js"
+import type { InvalidIdentifier } from "./SqliteEventStoreSchema.js"
 
 /**
  * Options: the table name (default `chronicle_snapshots`).
@@ -49,16 +50,11 @@ export const make = (
   SqlClient.SqlClient
 > =>
   Effect.gen(function* () {
-    const table = validateIdentifier("table", options.table ?? defaultTable)
-    if (Either.isLeft(table)) return yield* table.left
-    const name = table.right
-    const sql = yield* SqlClient.SqlClient
-    yield* sql
-      .unsafe(
-        `CREATE TABLE IF NOT EXISTS ${name} (stream_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, ` +
-          "schema_version TEXT NOT NULL, state TEXT NOT NULL) WITHOUT ROWID"
-      )
-      .pipe(Effect.mapError(failure("migrate")))
+    const { sql, table: name } = yield* ensureTable(
+      "SnapshotStore",
+      options.table ?? defaultTable,
+      "stream_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, schema_version TEXT NOT NULL, state TEXT NOT NULL"
+    )
     return {
       load: (streamId) =>
         sql.unsafe<Row>(`SELECT version, schema_version, state FROM ${name} WHERE stream_id = ?`, [streamId]).pipe(
