@@ -19,7 +19,11 @@ const emptyMetadata: RecordedEvent.EventMetadata = Object.freeze({})
 
 interface StreamEntry {
   readonly events: Array<RecordedEvent.RecordedEvent>
-  readonly ids: Map<string, RecordedEvent.RecordedEvent>
+  /**
+   * The stream's events by id, built the first time the stream is offered caller-chosen ids (only those can repeat)
+   * and kept up to date from then on; most streams never need it.
+   */
+  ids: Map<string, RecordedEvent.RecordedEvent> | undefined
 }
 
 /**
@@ -50,6 +54,7 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
       if (entry !== undefined && events.length > 0 && Idempotency.hasProvidedIds(events)) {
         const stored: Array<RecordedEvent.RecordedEvent> = []
         for (const event of events) {
+          entry.ids ??= new Map(entry.events.map((e) => [e.id, e]))
           const found = entry.ids.get(event.id)
           if (found !== undefined) stored.push(found)
         }
@@ -69,7 +74,7 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
         )
       }
       if (events.length === 0) return Effect.succeed({ version: current, positions: [] })
-      const target: StreamEntry = entry ?? { events: [], ids: new Map() }
+      const target: StreamEntry = entry ?? { events: [], ids: undefined }
       if (entry === undefined) streams.set(streamId, target)
       const positions: Array<number> = new Array(events.length)
       for (let i = 0; i < events.length; i++) {
@@ -86,7 +91,7 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
         }
         all.push(recorded)
         target.events.push(recorded)
-        target.ids.set(event.id, recorded)
+        target.ids?.set(event.id, recorded)
         positions[i] = recorded.position
       }
       wake()

@@ -63,6 +63,22 @@ export const idempotencyCases = (it: It) => {
     })
   )
 
+  it.effect("an id the store generated counts too: re-appending a read event is a repeat", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("generated")
+      const first = yield* EventStore.append(id, [{ type: "Incremented", data: { by: 1 } }])
+      yield* EventStore.append(id, [{ type: "Incremented", data: { by: 2 } }])
+      const [stored] = yield* readStreamAll(id)
+      const again = yield* EventStore.append(id, [{ id: stored!.id, type: stored!.type, data: stored!.data }])
+      assert.deepStrictEqual(again, first)
+      const changed = yield* Effect.flip(
+        EventStore.append(id, [{ id: stored!.id, type: "Incremented", data: { by: 9 } }])
+      )
+      assert.strictEqual(changed._tag, "DuplicateEventId")
+      assert.strictEqual(yield* EventStore.streamVersion(id), 2)
+    })
+  )
+
   it.effect("event ids are unique per stream: the same id may be stored in another stream", () =>
     Effect.gen(function* () {
       const batch = withIds([1])
