@@ -151,5 +151,6 @@ export const workloads: Readonly<Record<WorkloadName, BareWorkload>> = {
   "read-stream": { setup: storeData(true), run: readStream },
   "read-all": { setup: storeData(false), run: readAll },
   handle,
-  "read-all-1m": { setup: storeData(false), run: readAll }
+  "read-all-1m": { setup: storeData(false), run: readAll },
+  "read-all-1m-heap64": { setup: storeData(false), run: readAll }
 }

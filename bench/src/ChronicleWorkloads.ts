@@ -145,5 +145,6 @@ export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
   "read-stream": { setup: store(true), run: readStream },
   "read-all": { setup: store(false), run: readAll },
   handle,
-  "read-all-1m": { setup: store(false), run: readAll }
+  "read-all-1m": { setup: store(false), run: readAll },
+  "read-all-1m-heap64": { setup: store(false), run: readAll }
 }

@@ -63,12 +63,16 @@ const workerCommand = values.source
   : [path.join("dist", "src", "worker.js")]
 
 /** Starts a worker process and returns its stdout, or fails with its exit status. */
-const spawnWorker = (args: ReadonlyArray<string>, profileName?: string): string => {
+const spawnWorker = (
+  args: ReadonlyArray<string>,
+  profileName?: string,
+  nodeFlags: ReadonlyArray<string> = []
+): string => {
   const profile =
     values.profile && profileName !== undefined
       ? ["--cpu-profile", path.join(profileDir, `${profileName}.cpuprofile`)]
       : []
-  const child = spawnSync(process.execPath, ["--expose-gc", ...workerCommand, ...args, ...profile], {
+  const child = spawnSync(process.execPath, ["--expose-gc", ...nodeFlags, ...workerCommand, ...args, ...profile], {
     cwd: benchDir,
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
@@ -92,7 +96,7 @@ const runOne = (store: StoreName, name: WorkloadName): WorkerResult => {
   try {
     const database = tmp === undefined ? [] : ["--database", path.join(tmp, `${store}.db`)]
     if (tmp !== undefined) spawnWorker([...args, ...database, "--setup"])
-    const stdout = spawnWorker([...args, ...database], `${store}-${name}`)
+    const stdout = spawnWorker([...args, ...database], `${store}-${name}`, workloads[name].nodeFlags)
     const line = stdout.split("\n").find((l) => l.startsWith(marker))
     if (line === undefined) throw new Error(`worker ${args.join(" ")} printed no result`)
     return JSON.parse(line.slice(marker.length)) as WorkerResult
@@ -154,6 +158,7 @@ const results: Array<WorkerResult> = []
 const failures: Array<string> = []
 for (const name of names) {
   for (const store of stores) {
+    if (workloads[name].stores?.includes(store) === false) continue
     log(`▶ ${name} on ${store}`)
     const start = performance.now()
     try {
