@@ -1,11 +1,27 @@
 /**
  * Where projections keep their checkpoints: the global position of the last event each has applied. A checkpoint is
- * committed together with the read-model update it covers, so a crash neither applies an event twice nor skips one.
+ * committed together with the read-model update it covers, so a crash neither applies an event twice nor skips one,
+ * and only from the position the committer last saw, so two runners of one projection cannot both apply a page.
  *
  * @since 0.1.0
  */
-import { Context, type Effect } from "effect"
+import { Context, type Effect, Schema } from "effect"
 import type { EventStoreError } from "./EventStoreError.js"
+
+/**
+ * The checkpoint moved since the committer loaded it: another runner of the same projection is at work.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CheckpointConflict extends Schema.TaggedError<CheckpointConflict>("@chronicle/core/CheckpointConflict")(
+  "CheckpointConflict",
+  { name: Schema.String, expected: Schema.Number, actual: Schema.Number }
+) {
+  override get message(): string {
+    return `Checkpoint of projection ${JSON.stringify(this.name)} is at ${this.actual}, not ${this.expected}: another runner is committing`
+  }
+}
 
 /**
  * The checkpoint store.
@@ -19,14 +35,14 @@ export class CheckpointStore extends Context.Tag("@chronicle/core/CheckpointStor
     /** The stored checkpoint of a projection; 0 when it has none (read from the start). */
     readonly load: (name: string) => Effect.Effect<number, EventStoreError>
     /**
-     * Runs `update` (the read-model change for events up to `position`) and stores `position` as the checkpoint,
-     * atomically: both or neither. A store backed by a database runs both in one transaction, so `update` must use
-     * the same database to share it.
+     * Moves the checkpoint from `from` to `to` and runs `update` (the read-model change for the events in between),
+     * atomically: both or neither. Fails with `CheckpointConflict`, running nothing, when the checkpoint is not at
+     * `from`. A store backed by a database runs both in one transaction, so `update` must use the same database.
      */
     readonly commit: <A, E, R>(
       name: string,
-      position: number,
+      move: { readonly from: number; readonly to: number },
       update: Effect.Effect<A, E, R>
-    ) => Effect.Effect<A, E | EventStoreError, R>
+    ) => Effect.Effect<A, E | CheckpointConflict | EventStoreError, R>
   }
 >() {}

@@ -8,7 +8,8 @@ import { Effect, Either, Option, Schedule, Schema, Stream } from "effect"
 import type * as Decider from "./Decider.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
-import type { EventDecodeError, EventStoreError } from "./EventStoreError.js"
+import { type EventDecodeError, InvalidArgument, WrongExpectedVersion } from "./EventStoreError.js"
+import { checkCount } from "./internal/validate.js"
 import { traced } from "./internal/tracing.js"
 import * as ExpectedVersion from "./ExpectedVersion.js"
 import type { EventMetadata, RecordedEvent } from "./RecordedEvent.js"
@@ -46,7 +47,7 @@ export interface Handled<E, S> {
  * @since 0.1.0
  * @category models
  */
-export type LoadError = EventStoreError | EventDecodeError | InvalidStreamId
+export type LoadError = EventStore.ReadError | InvalidStreamId
 
 /**
  * Errors of handling a command: the domain's own errors, conflicts left after the retries, and store errors.
@@ -143,7 +144,9 @@ export const defaultRetry: Schedule.Schedule<number, unknown> = Schedule.recurs(
  * @category snapshots
  */
 export const schemaVersionOf = (schema: Schema.Schema.Any): string => {
-  const text = JSON.stringify(schema.ast)
+  const text = JSON.stringify(schema.ast, (_key, value: unknown) =>
+    typeof value === "bigint" ? `${value}n` : typeof value === "function" ? String(value) : value
+  )
   let hash = 0x811c9dc5
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i)
@@ -162,7 +165,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
   options: Options<C, E, S, Err> & { readonly snapshots: SnapshotOptions<S> }
 ): CommandHandler<C, E, S, Err, EventStore.EventStore | SnapshotStore.SnapshotStore>
 export function make<C, E extends { readonly _tag: string }, S, Err>(
-  options: Options<C, E, S, Err>
+  options: Options<C, E, S, Err> & { readonly snapshots?: undefined }
 ): CommandHandler<C, E, S, Err>
 export function make<C, E extends { readonly _tag: string }, S, Err>(
   options: Options<C, E, S, Err>
@@ -184,22 +187,6 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
     }
     return Either.right({ state, version: page[page.length - 1]!.version })
   }
-
-  /** Folds the events of `stream` onto `start`. */
-  const foldStream = <R>(stream: Stream.Stream<RecordedEvent, LoadError, R>, start: Loaded<S>) =>
-    Effect.suspend(() => {
-      let state = start.state
-      let version = start.version
-      return Stream.runForEachChunk(stream, (chunk) => {
-        for (const event of chunk) {
-          const decoded = codec.decodeData(event)
-          if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
-          state = decider.evolve(state, decoded.right)
-          version = event.version
-        }
-        return Effect.void
-      }).pipe(Effect.map((): Loaded<S> => ({ state, version })))
-    })
 
   const snapshotting =
     snapshots === undefined
@@ -239,64 +226,99 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
           Effect.catchAll((error) => Effect.logWarning(`Snapshot of ${streamId} at ${loaded.version} not saved`, error))
         )
 
+  /** Folds the stream's events after `start` onto it. */
+  const loadFrom = (streamId: string, start: Loaded<S>) =>
+    Effect.flatMap(EventStore.EventStore, (store) =>
+      store.foldStream(streamId, start, foldPage, { from: start.version + 1 })
+    )
+
   const load = (streamId: string) =>
     traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(
-      Effect.flatMap(latestSnapshot(streamId), (start) =>
-        Effect.flatMap(EventStore.EventStore, (store) =>
-          store.foldStream(streamId, start, foldPage, { from: start.version + 1 })
-        )
-      )
+      Effect.flatMap(latestSnapshot(streamId), (start) => loadFrom(streamId, start))
     )
 
   const loadAt = (streamId: string, at: PointInTime) =>
-    Effect.flatMap(EventStore.EventStore, (store) =>
-      "version" in at
-        ? foldStream(store.readStream(streamId, { to: at.version }), initial)
-        : foldStream(
-            store.readStream(streamId).pipe(Stream.takeWhile((e) => e.recordedAt.getTime() <= at.time.getTime())),
-            initial
-          )
-    ).pipe(traced("CommandHandler.loadAt", () => ({ "chronicle.stream_id": streamId })))
-
-  const attempt = (streamId: string, command: C, handleOptions?: HandleOptions) =>
-    Effect.flatMap(
-      load(streamId),
-      (loaded): Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore | SnapshotStore.SnapshotStore> => {
-        const decided = decider.decide(command, loaded.state)
-        if (Either.isLeft(decided)) return Effect.fail(decided.left)
-        const events = decided.right
-        if (events.length === 0) {
-          return Effect.succeed<Handled<E, S>>({ events, state: loaded.state, version: loaded.version, positions: [] })
+    traced("CommandHandler.loadAt", () => ({ "chronicle.stream_id": streamId }))(
+      Effect.flatMap(EventStore.EventStore, (store): Effect.Effect<Loaded<S>, LoadError> => {
+        if ("version" in at) {
+          const bad = checkCount("version", at.version)
+          return bad !== undefined
+            ? Effect.fail(bad)
+            : store.foldStream(streamId, initial, foldPage, { to: at.version })
         }
-        const encoded = codec.encodeAll(events, {
-          streamId,
-          ...(handleOptions?.metadata === undefined ? {} : { metadata: handleOptions.metadata })
-        })
-        if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
-        return Effect.flatMap(EventStore.EventStore, (store) =>
-          Effect.flatMap(
-            store.append(streamId, encoded.right, { expectedVersion: ExpectedVersion.exact(loaded.version) }),
-            (result) => {
-              let state = loaded.state
-              for (const event of events) state = decider.evolve(state, event)
-              const handled: Handled<E, S> = { events, state, version: result.version, positions: result.positions }
-              return snapshotting?.policy({ before: loaded.version, after: result.version })
-                ? Effect.as(saveSnapshot(streamId, { state, version: result.version }), handled)
-                : Effect.succeed(handled)
-            }
+        const time = at.time instanceof Date ? at.time.getTime() : Number.NaN
+        if (Number.isNaN(time)) {
+          return Effect.fail(
+            new InvalidArgument({ argument: "time", value: String(at.time), reason: "must be a valid Date" })
           )
-        )
-      }
+        }
+        // Events are recorded in version order, so the first one after `time` ends the fold.
+        return Stream.runFoldWhile(
+          store.readStream(streamId).pipe(Stream.takeWhile((event) => event.recordedAt.getTime() <= time)),
+          Either.right(initial) as Either.Either<Loaded<S>, EventDecodeError>,
+          Either.isRight,
+          (loaded, event) => Either.flatMap(loaded, (l) => foldPage(l, [event]))
+        ).pipe(Effect.flatMap((loaded) => loaded))
+      })
     )
 
+  /**
+   * Decides against `loaded` and appends at its version. A retry after a conflict folds on from the state it loaded
+   * before rather than replaying the stream; a snapshot ahead of the stream (a restored or reset event store) is
+   * dropped and the stream replayed.
+   */
+  const attempt = (
+    streamId: string,
+    command: C,
+    loaded: Loaded<S>,
+    handleOptions: HandleOptions | undefined,
+    remember: (loaded: Loaded<S>) => void
+  ): Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore | SnapshotStore.SnapshotStore> => {
+    remember(loaded)
+    const decided = decider.decide(command, loaded.state)
+    if (Either.isLeft(decided)) return Effect.fail(decided.left)
+    const events = decided.right
+    if (events.length === 0) {
+      return Effect.succeed({ events, state: loaded.state, version: loaded.version, positions: [] })
+    }
+    const encoded = codec.encodeAll(events, {
+      streamId,
+      ...(handleOptions?.metadata === undefined ? {} : { metadata: handleOptions.metadata })
+    })
+    if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
+    return Effect.flatMap(EventStore.EventStore, (store) =>
+      store.append(streamId, encoded.right, { expectedVersion: ExpectedVersion.exact(loaded.version) }).pipe(
+        Effect.flatMap((result) => {
+          let state = loaded.state
+          for (const event of events) state = decider.evolve(state, event)
+          const handled: Handled<E, S> = { events, state, version: result.version, positions: result.positions }
+          return snapshotting?.policy({ before: loaded.version, after: result.version })
+            ? Effect.as(saveSnapshot(streamId, { state, version: result.version }), handled)
+            : Effect.succeed(handled)
+        }),
+        Effect.catchIf(
+          (error): error is WrongExpectedVersion =>
+            error instanceof WrongExpectedVersion && error.actual < loaded.version,
+          () =>
+            Effect.flatMap(loadFrom(streamId, initial), (replayed) =>
+              attempt(streamId, command, replayed, handleOptions, remember)
+            )
+        )
+      )
+    )
+  }
+
   const handle = (streamId: string, command: C, handleOptions?: HandleOptions) =>
-    attempt(streamId, command, handleOptions).pipe(
-      Effect.retry({
-        schedule: retry,
-        while: (error) => (error as { readonly _tag?: unknown })?._tag === "WrongExpectedVersion"
-      }),
-      traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId }))
-    ) as Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore | SnapshotStore.SnapshotStore>
+    Effect.suspend(() => {
+      let last: Loaded<S> | undefined
+      const remember = (loaded: Loaded<S>) => {
+        last = loaded
+      }
+      return Effect.suspend(() => (last === undefined ? load(streamId) : loadFrom(streamId, last))).pipe(
+        Effect.flatMap((loaded) => attempt(streamId, command, loaded, handleOptions, remember)),
+        Effect.retry({ schedule: retry, while: (error) => error instanceof WrongExpectedVersion })
+      )
+    }).pipe(traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId })))
 
   const snapshot = (streamId: string) => Effect.tap(load(streamId), (loaded) => saveSnapshot(streamId, loaded))
 

@@ -10,11 +10,13 @@ import {
   type DuplicateEventId,
   type EventDecodeError,
   type EventStoreError,
+  type InvalidArgument,
   InvalidEvent,
   type WrongExpectedVersion
 } from "./EventStoreError.js"
-import type { NewEvent, PreparedEvent, RecordedEvent } from "./RecordedEvent.js"
 import { traced, tracedStream } from "./internal/tracing.js"
+import { checkExpectedVersion, checkReadOptions, prepare } from "./internal/validate.js"
+import type { NewEvent, RecordedEvent } from "./RecordedEvent.js"
 import type { AppendResult, StorageEngine, StreamRange } from "./StorageEngine.js"
 import * as StreamId from "./StreamId.js"
 
@@ -62,12 +64,20 @@ export interface ReadAllOptions {
 }
 
 /**
- * Errors of reads: a storage fault, or a stored event that cannot be decoded.
+ * Options of `subscribe`: `after` as for `readAll`; `maxCount` ends the subscription after that many events.
  *
  * @since 0.1.0
  * @category models
  */
-export type ReadError = EventStoreError | EventDecodeError
+export type SubscribeOptions = ReadAllOptions
+
+/**
+ * Errors of reads: a storage fault, a stored event that cannot be decoded, or an option out of range.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReadError = EventStoreError | EventDecodeError | InvalidArgument
 
 /**
  * Errors of `append`.
@@ -80,6 +90,7 @@ export type AppendError =
   | DuplicateEventId
   | InvalidEvent
   | StreamId.InvalidStreamId
+  | InvalidArgument
   | EventStoreError
 
 /**
@@ -114,8 +125,8 @@ export class EventStore extends Context.Tag("@chronicle/core/EventStore")<
     ) => Effect.Effect<S, E | ReadError | StreamId.InvalidStreamId>
     /** Reads every event in global order, in pages, in bounded memory; ends at the head as it finds it. */
     readonly readAll: (options?: ReadAllOptions) => Stream.Stream<RecordedEvent, ReadError>
-    /** Catches up from a position, then follows new events as they commit; never ends on its own. */
-    readonly subscribe: (options?: ReadAllOptions) => Stream.Stream<RecordedEvent, ReadError>
+    /** Catches up from a position, then follows new events as they commit; ends only after `maxCount` events. */
+    readonly subscribe: (options?: SubscribeOptions) => Stream.Stream<RecordedEvent, ReadError>
     /** The stream's current version (0 when it has no events). */
     readonly streamVersion: (streamId: string) => Effect.Effect<number, EventStoreError | StreamId.InvalidStreamId>
     /** The global position of the last event stored (0 when the store is empty). */
@@ -131,59 +142,8 @@ export class EventStore extends Context.Tag("@chronicle/core/EventStore")<
  */
 export const defaultPageSize = 1000
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/**
- * A new random event id (UUID v4).
- *
- * @since 0.1.0
- * @category constructors
- */
-export const newEventId: Effect.Effect<string> = Effect.sync(() => crypto.randomUUID())
-
-const emptyMetadata = Object.freeze({})
-
-const prepare = (streamId: string, events: ReadonlyArray<NewEvent>): Array<PreparedEvent> | InvalidEvent => {
-  const prepared: Array<PreparedEvent> = new Array(events.length)
-  let ids: Set<string> | undefined
-  for (let index = 0; index < events.length; index++) {
-    const event = events[index]!
-    const invalid = (reason: string) => new InvalidEvent({ streamId, index, reason })
-    if (typeof event !== "object" || event === null) return invalid("an event must be an object")
-    if (typeof event.type !== "string" || event.type.length === 0 || event.type.length > 256) {
-      return invalid("the type must be a non-empty string of at most 256 characters")
-    }
-    if (typeof event.data !== "object" || event.data === null) return invalid("the data must be a JSON object or array")
-    const metadata = event.metadata ?? emptyMetadata
-    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-      return invalid("the metadata must be a JSON object")
-    }
-    let dataJson: string
-    let metadataJson: string
-    try {
-      dataJson = JSON.stringify(event.data)
-      metadataJson = metadata === emptyMetadata ? "{}" : JSON.stringify(metadata)
-    } catch (error) {
-      return invalid(`the event is not JSON-serializable: ${error instanceof Error ? error.message : String(error)}`)
-    }
-    let id = event.id
-    const idProvided = id !== undefined
-    if (idProvided) {
-      if (typeof id !== "string" || !uuidPattern.test(id)) return invalid("the id must be a UUID")
-      id = id.toLowerCase()
-      ids ??= new Set()
-      if (ids.has(id)) return invalid(`the id ${id} appears twice in the batch`)
-      ids.add(id)
-    } else {
-      id = crypto.randomUUID()
-    }
-    prepared[index] = { id, idProvided, type: event.type, data: event.data, metadata, dataJson, metadataJson }
-  }
-  return prepared
-}
-
-const normalize = (n: number | undefined, fallback: number): number =>
-  n === undefined || Number.isNaN(n) ? fallback : Math.max(0, Math.floor(Math.min(n, Number.MAX_SAFE_INTEGER)))
+/** An option's value, or its default; options are checked by `checkReadOptions` first. */
+const normalize = (n: number | undefined, fallback: number): number => (n === undefined ? fallback : n)
 
 /**
  * Builds the `EventStore` service from a storage engine.
@@ -197,6 +157,8 @@ export const make = (engine: StorageEngine): EventStore["Type"] => {
       Effect.suspend((): Effect.Effect<AppendResult, AppendError> => {
         const id = StreamId.validate(streamId)
         if (Either.isLeft(id)) return Effect.fail(id.left)
+        const badVersion = checkExpectedVersion(options?.expectedVersion)
+        if (badVersion !== undefined) return Effect.fail(badVersion)
         const prepared = prepare(id.right, events)
         if (prepared instanceof InvalidEvent) return Effect.fail(prepared)
         return Effect.clockWith((clock) =>
@@ -235,7 +197,7 @@ export const make = (engine: StorageEngine): EventStore["Type"] => {
 
   const readStream = (streamId: string, options?: ReadStreamOptions) =>
     Stream.unwrap(
-      Effect.map(StreamId.make(streamId), (id) => {
+      Effect.map(Effect.zipLeft(StreamId.make(streamId), failIfDefined(checkReadOptions(options))), (id) => {
         const pages = streamPages(options)
         return Stream.unfoldChunkEffect(
           pages.first as { readonly from: number; readonly remaining: number } | undefined,
@@ -262,6 +224,8 @@ export const make = (engine: StorageEngine): EventStore["Type"] => {
       Effect.suspend((): Effect.Effect<S, E | ReadError | StreamId.InvalidStreamId> => {
         const id = StreamId.validate(streamId)
         if (Either.isLeft(id)) return Effect.fail(id.left)
+        const badOption = checkReadOptions(options)
+        if (badOption !== undefined) return Effect.fail(badOption)
         const pages = streamPages(options)
         const loop = (
           state: S,
@@ -280,7 +244,10 @@ export const make = (engine: StorageEngine): EventStore["Type"] => {
       })
     )
 
-  const readAll = (options?: ReadAllOptions) => {
+  const readAll = (options?: ReadAllOptions) =>
+    Stream.unwrap(Effect.as(failIfDefined(checkReadOptions(options)), readAllChecked(options)))
+
+  const readAllChecked = (options?: ReadAllOptions) => {
     const pageSize = Math.max(1, normalize(options?.pageSize, defaultPageSize))
     return Stream.unfoldChunkEffect(
       { after: normalize(options?.after, 0), remaining: normalize(options?.maxCount, Number.MAX_SAFE_INTEGER) },
@@ -299,21 +266,37 @@ export const make = (engine: StorageEngine): EventStore["Type"] => {
     ).pipe(tracedStream("EventStore.readAll"))
   }
 
-  const subscribe = (options?: ReadAllOptions) => {
+  // After a full page, read on; after a short one, the head was reached: wait for the next append (which returns at
+  // once if one came meanwhile), then read on from the last position delivered. Nothing is skipped or repeated.
+  const subscribeChecked = (options?: SubscribeOptions) => {
     const pageSize = Math.max(1, normalize(options?.pageSize, defaultPageSize))
-    return Stream.unfoldChunkEffect(normalize(options?.after, 0), (after) =>
-      Effect.flatMap(engine.readAll(after, pageSize), (page) =>
-        page.length === 0
-          ? Effect.as(engine.awaitAppend(after), Option.some([Chunk.empty<RecordedEvent>(), after] as const))
-          : Effect.succeed(Option.some([Chunk.unsafeFromArray(page), page[page.length - 1]!.position] as const))
-      )
+    const live = Stream.unfoldChunkEffect(
+      { after: normalize(options?.after, 0), caughtUp: false },
+      ({ after, caughtUp }) =>
+        Effect.zipRight(
+          caughtUp ? engine.awaitAppend(after) : Effect.void,
+          Effect.map(engine.readAll(after, pageSize), (page) => {
+            const next = page.length === 0 ? after : page[page.length - 1]!.position
+            return Option.some([
+              Chunk.unsafeFromArray(page),
+              { after: next, caughtUp: page.length < pageSize }
+            ] as const)
+          })
+        )
     )
+    return options?.maxCount === undefined ? live : Stream.take(live, options.maxCount)
   }
+
+  const subscribe = (options?: SubscribeOptions) =>
+    Stream.unwrap(Effect.as(failIfDefined(checkReadOptions(options)), subscribeChecked(options)))
 
   const streamVersion = (streamId: string) => Effect.flatMap(StreamId.make(streamId), engine.streamVersion)
 
   return { append, readStream, foldStream, readAll, subscribe, streamVersion, headPosition: engine.headPosition }
 }
+
+const failIfDefined = <E>(error: E | undefined): Effect.Effect<void, E> =>
+  error === undefined ? Effect.void : Effect.fail(error)
 
 /**
  * Appends a batch to a stream with the `EventStore` in context.
@@ -355,7 +338,7 @@ export const readAll = (options?: ReadAllOptions): Stream.Stream<RecordedEvent, 
  * @since 0.1.0
  * @category accessors
  */
-export const subscribe = (options?: ReadAllOptions): Stream.Stream<RecordedEvent, ReadError, EventStore> =>
+export const subscribe = (options?: SubscribeOptions): Stream.Stream<RecordedEvent, ReadError, EventStore> =>
   Stream.unwrap(Effect.map(EventStore, (store) => store.subscribe(options)))
 
 /**
@@ -368,3 +351,28 @@ export const streamVersion = (
   streamId: string
 ): Effect.Effect<number, EventStoreError | StreamId.InvalidStreamId, EventStore> =>
   Effect.flatMap(EventStore, (store) => store.streamVersion(streamId))
+
+/**
+ * Folds a stream's events, page by page, with the `EventStore` in context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const foldStream = <S, E>(
+  streamId: string,
+  initial: S,
+  step: (state: S, page: ReadonlyArray<RecordedEvent>) => Either.Either<S, E>,
+  options?: ReadStreamOptions
+): Effect.Effect<S, E | ReadError | StreamId.InvalidStreamId, EventStore> =>
+  Effect.flatMap(EventStore, (store) => store.foldStream(streamId, initial, step, options))
+
+/**
+ * The global position of the last event stored, with the `EventStore` in context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const headPosition: Effect.Effect<number, EventStoreError, EventStore> = Effect.flatMap(
+  EventStore,
+  (store) => store.headPosition
+)

@@ -93,3 +93,19 @@ export class EventStoreError extends Schema.TaggedError<EventStoreError>("@chron
     return `Event store failure in ${this.method}: ${cause}`
   }
 }
+
+/**
+ * An option or argument is out of its range (a negative or fractional version, a NaN count, an unknown direction,
+ * an invalid date). Nothing is read or written.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidArgument extends Schema.TaggedError<InvalidArgument>("@chronicle/core/InvalidArgument")(
+  "InvalidArgument",
+  { argument: Schema.String, value: Schema.String, reason: Schema.String }
+) {
+  override get message(): string {
+    return `Invalid ${this.argument} ${this.value}: ${this.reason}`
+  }
+}

@@ -2,7 +2,7 @@
  * The idempotent-append rule, shared by every storage engine so that all of them answer a repeated batch alike.
  *
  * A batch whose caller-chosen ids are all stored already, in the same stream, in the same order, at consecutive
- * versions and with the same type and data, is a repeat: the store answers with the first append's result and writes
+ * versions and with the same type and data (as JSON), is a repeat: the store answers with the first append's result and writes
  * nothing. Any other overlap with stored ids is a `DuplicateEventId`. Metadata is not compared.
  *
  * @since 0.1.0
@@ -58,7 +58,7 @@ export const resolve = (
     if (match.version !== first.version + i) {
       return conflict(event.id, "the stored events with these ids are not in the batch's order")
     }
-    if (match.type !== event.type || !jsonEquals(match.data, event.data)) {
+    if (match.type !== event.type || !jsonEquals(match.data, JSON.parse(event.dataJson))) {
       return conflict(event.id, "the same id was stored with a different payload")
     }
     positions.push(match.position)

@@ -22,10 +22,19 @@ export interface Projection<E extends { readonly _tag: string }, Err = never, R 
   readonly name: string
   /** Decodes the events the projection reads; events of other types pass it by. */
   readonly codec: EventCodec<E>
-  /** Applies a batch of events, in global order, to the read model; runs inside the checkpoint's commit. */
-  readonly apply: (events: ReadonlyArray<RecordedEvent<E>>) => Effect.Effect<void, Err, R>
+  /**
+   * Applies a batch of events, in global order, to the read model; runs inside the checkpoint's commit. `upTo` is the
+   * position the batch reaches (the checkpoint it commits), which may lie past its last event of interest.
+   */
+  readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, upTo: number) => Effect.Effect<void, Err, R>
   /** Empties the read model, for a rebuild; runs inside the commit that resets the checkpoint to 0. */
   readonly reset: Effect.Effect<void, Err, R>
+  /**
+   * For a read model that keeps its own position (one in memory, which starts afresh with the process): where it
+   * stands. The runner then starts there and leaves the `CheckpointStore` alone; `apply` must record `upTo` in the
+   * same step as the events, and `reset` must set it back to 0.
+   */
+  readonly position?: Effect.Effect<number, Err, R>
 }
 
 /**
@@ -50,23 +59,26 @@ export interface Fold<E, M> {
 }
 
 /**
- * A projection whose read model is a value in memory, updated by a pure fold. Each batch is folded first and stored
- * in one step, so a failing batch leaves the model as it was.
+ * A projection whose read model is a value in memory, updated by a pure fold. It keeps its own position with the
+ * model (a checkpoint stored elsewhere would outlive it), starting at `from` (default 0); each batch is folded first
+ * and stored with its position in one step, so a failing batch leaves both as they were.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const inMemory = <E extends { readonly _tag: string }, M>(
-  options: { readonly name: string; readonly codec: EventCodec<E> } & Fold<E, M>
+  options: { readonly name: string; readonly codec: EventCodec<E>; readonly from?: number } & Fold<E, M>
 ): Effect.Effect<{ readonly projection: Projection<E>; readonly model: Effect.Effect<M> }> =>
-  Effect.map(Ref.make(options.initial), (ref) => ({
+  Effect.map(Ref.make({ model: options.initial, position: options.from ?? 0 }), (ref) => ({
     projection: make({
       name: options.name,
       codec: options.codec,
-      apply: (events) => Ref.update(ref, (model) => events.reduce(options.apply, model)),
-      reset: Ref.set(ref, options.initial)
+      apply: (events, upTo) =>
+        Ref.update(ref, (current) => ({ model: events.reduce(options.apply, current.model), position: upTo })),
+      reset: Ref.set(ref, { model: options.initial, position: 0 }),
+      position: Effect.map(Ref.get(ref), (current) => current.position)
     }),
-    model: Ref.get(ref)
+    model: Effect.map(Ref.get(ref), (current) => current.model)
   }))
 
 /**

@@ -45,7 +45,7 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export type RunError<Err> = Err | EventStore.ReadError | EventStoreError
+export type RunError<Err> = Err | EventStore.ReadError | EventStoreError | CheckpointStore.CheckpointConflict
 
 type Services<R> = R | EventStore.EventStore | CheckpointStore.CheckpointStore
 
@@ -58,7 +58,7 @@ const drive = <E extends { readonly _tag: string }, Err, R>(
     const store = yield* EventStore.EventStore
     const checkpoints = yield* CheckpointStore.CheckpointStore
     const started = yield* Clock.currentTimeMillis
-    let position = yield* checkpoints.load(projection.name)
+    let position = yield* projection.position ?? checkpoints.load(projection.name)
     let processed = 0
     const progress = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
@@ -78,11 +78,14 @@ const drive = <E extends { readonly _tag: string }, Err, R>(
         const decoded = Projection.decodeRelevant(projection.codec, page)
         if (Either.isLeft(decoded)) return yield* Effect.fail(decoded.left)
         const last = Chunk.unsafeLast(page).position
-        yield* checkpoints.commit(
-          projection.name,
-          last,
-          decoded.right.length > 0 ? projection.apply(decoded.right) : Effect.void
-        )
+        const apply = projection.apply(decoded.right, last)
+        yield* projection.position !== undefined
+          ? apply
+          : checkpoints.commit(
+              projection.name,
+              { from: position, to: last },
+              decoded.right.length > 0 ? apply : Effect.void
+            )
         position = last
         processed += page.length
         if (options?.onProgress !== undefined) yield* Effect.flatMap(progress, options.onProgress)
@@ -131,7 +134,11 @@ export const rebuild = <E extends { readonly _tag: string }, Err, R>(
   options?: Options
 ): Effect.Effect<Progress, RunError<Err>, Services<R>> =>
   Effect.flatMap(CheckpointStore.CheckpointStore, (checkpoints) =>
-    checkpoints.commit(projection.name, 0, projection.reset)
+    projection.position !== undefined
+      ? projection.reset
+      : Effect.flatMap(checkpoints.load(projection.name), (from) =>
+          checkpoints.commit(projection.name, { from, to: 0 }, projection.reset)
+        )
   ).pipe(Effect.zipRight(catchUp(projection, options)))
 
 const pageSize = (options: Options | undefined) =>

@@ -62,20 +62,38 @@ export const make = (
           Effect.map((rows) => rows[0]?.position ?? 0),
           Effect.mapError(failure("load"))
         ),
-      commit: <A, E, R>(projection: string, position: number, update: Effect.Effect<A, E, R>) =>
+      commit: <A, E, R>(
+        projection: string,
+        move: { readonly from: number; readonly to: number },
+        update: Effect.Effect<A, E, R>
+      ) =>
         sql
           .withTransaction(
-            Effect.zipLeft(
-              Effect.mapError(update, (error) => new UpdateFailed(error)),
-              sql.unsafe(
-                `INSERT INTO ${name} (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
-                [projection, position]
+            sql.unsafe<{ readonly position: number }>(`SELECT position FROM ${name} WHERE name = ?`, [projection]).pipe(
+              Effect.flatMap((rows) => {
+                const actual = rows[0]?.position ?? 0
+                return actual === move.from
+                  ? Effect.void
+                  : Effect.fail(
+                      new UpdateFailed(
+                        new CheckpointStore.CheckpointConflict({ name: projection, expected: move.from, actual })
+                      )
+                    )
+              }),
+              Effect.zipRight(Effect.mapError(update, (error) => new UpdateFailed(error))),
+              Effect.zipLeft(
+                sql.unsafe(
+                  `INSERT INTO ${name} (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+                  [projection, move.to]
+                )
               )
             )
           )
           .pipe(
-            Effect.mapError((error): E | EventStoreError.EventStoreError =>
-              error instanceof UpdateFailed ? (error.error as E) : failure("commit")(error)
+            Effect.mapError((error): E | CheckpointStore.CheckpointConflict | EventStoreError.EventStoreError =>
+              error instanceof UpdateFailed
+                ? (error.error as E | CheckpointStore.CheckpointConflict)
+                : failure("commit")(error)
             )
           )
     }

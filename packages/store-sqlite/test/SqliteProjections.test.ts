@@ -28,11 +28,11 @@ describe("SqliteCheckpointStore", () => {
       const sql = yield* SqlClient.SqlClient
       const checkpoints = yield* CheckpointStore.CheckpointStore
       yield* sql`CREATE TABLE read_model (id INTEGER PRIMARY KEY, label TEXT NOT NULL)`
-      yield* checkpoints.commit("tx", 5, sql`INSERT INTO read_model (id, label) VALUES (1, 'one')`)
+      yield* checkpoints.commit("tx", { from: 0, to: 5 }, sql`INSERT INTO read_model (id, label) VALUES (1, 'one')`)
       const failed = yield* Effect.flip(
         checkpoints.commit(
           "tx",
-          9,
+          { from: 5, to: 9 },
           Effect.zipRight(sql`INSERT INTO read_model (id, label) VALUES (2, 'two')`, Effect.fail("refused" as const))
         )
       )
@@ -51,7 +51,7 @@ describe("SqliteCheckpointStore", () => {
       const sql = yield* SqlClient.SqlClient
       const checkpoints = yield* SqliteCheckpointStore.make({ table: "my_checkpoints" })
       const snapshots = yield* SqliteSnapshotStore.make({ table: "my_snapshots" })
-      yield* checkpoints.commit("p", 3, Effect.void)
+      yield* checkpoints.commit("p", { from: 0, to: 3 }, Effect.void)
       yield* snapshots.save({ streamId: "s", version: 1, schemaVersion: "v", state: {} })
       const tables = yield* sql<{ readonly name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`
       const names = tables.map((t) => t.name)

@@ -32,12 +32,12 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
         let applied = 0
         const value = yield* store.commit(
           name,
-          42,
+          { from: 0, to: 42 },
           Effect.sync(() => ++applied)
         )
         assert.strictEqual(value, 1)
         assert.strictEqual(yield* store.load(name), 42)
-        yield* store.commit(name, 57, Effect.void)
+        yield* store.commit(name, { from: 42, to: 57 }, Effect.void)
         assert.strictEqual(yield* store.load(name), 57)
       })
     )
@@ -46,8 +46,10 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
       Effect.gen(function* () {
         const store = yield* CheckpointStore.CheckpointStore
         const name = uniqueName("failing")
-        yield* store.commit(name, 10, Effect.void)
-        const error = yield* Effect.flip(store.commit(name, 20, Effect.fail("read model refused" as const)))
+        yield* store.commit(name, { from: 0, to: 10 }, Effect.void)
+        const error = yield* Effect.flip(
+          store.commit(name, { from: 10, to: 20 }, Effect.fail("read model refused" as const))
+        )
         assert.strictEqual(error, "read model refused")
         assert.strictEqual(yield* store.load(name), 10)
       })
@@ -57,11 +59,33 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
       Effect.gen(function* () {
         const store = yield* CheckpointStore.CheckpointStore
         const [a, b] = [uniqueName("a"), uniqueName("b")]
-        yield* store.commit(a, 5, Effect.void)
-        yield* store.commit(b, 9, Effect.void)
+        yield* store.commit(a, { from: 0, to: 5 }, Effect.void)
+        yield* store.commit(b, { from: 0, to: 9 }, Effect.void)
         assert.deepStrictEqual([yield* store.load(a), yield* store.load(b)], [5, 9])
-        yield* store.commit(a, 0, Effect.void)
+        yield* store.commit(a, { from: 5, to: 0 }, Effect.void)
         assert.deepStrictEqual([yield* store.load(a), yield* store.load(b)], [0, 9])
+      })
+    )
+
+    it.effect("a commit from a position the checkpoint has left fails with CheckpointConflict and runs nothing", () =>
+      Effect.gen(function* () {
+        const store = yield* CheckpointStore.CheckpointStore
+        const name = uniqueName("conflict")
+        yield* store.commit(name, { from: 0, to: 7 }, Effect.void)
+        let ran = false
+        const error = yield* Effect.flip(
+          store.commit(
+            name,
+            { from: 3, to: 12 },
+            Effect.sync(() => void (ran = true))
+          )
+        )
+        assert.instanceOf(error, CheckpointStore.CheckpointConflict)
+        if (error instanceof CheckpointStore.CheckpointConflict) {
+          assert.deepStrictEqual([error.expected, error.actual], [3, 7])
+        }
+        assert.isFalse(ran)
+        assert.strictEqual(yield* store.load(name), 7)
       })
     )
   })

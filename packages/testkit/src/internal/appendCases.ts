@@ -1,6 +1,6 @@
 import { EventStore, ExpectedVersion } from "@chronicle/core"
 import { assert, type Vitest } from "@effect/vitest"
-import { Effect, TestClock } from "effect"
+import { Effect, Either, TestClock } from "effect"
 import { increments, readAllFrom, readStreamAll, uniqueStream } from "./fixtures.js"
 
 type It = Vitest.MethodsNonLive<EventStore.EventStore>
@@ -50,6 +50,62 @@ export const appendCases = (it: It) => {
       assert.strictEqual(yield* EventStore.streamVersion(id), 4)
       const store = yield* EventStore.EventStore
       assert.isTrue((yield* store.headPosition) >= second.positions[2]!)
+      // Positions count from 1: a checkpoint of 0 reads everything, and `after: p - 1` starts at the event at p.
+      assert.isAtLeast(first.positions[0]!, 1)
+      const [atFirst] = yield* readAllFrom({ after: first.positions[0]! - 1, maxCount: 1 })
+      assert.strictEqual(atFirst?.id, events[0]!.id)
+    })
+  )
+
+  it.effect(
+    "keeps data as JSON: later mutation of the input changes nothing, values come back as JSON gives them",
+    () =>
+      Effect.gen(function* () {
+        const id = uniqueStream("json")
+        const data = { when: new Date(0), list: [1, undefined, 3], gone: undefined, nested: { n: 1 } }
+        yield* EventStore.append(id, [{ type: "Noted", data }])
+        data.nested.n = 99
+        data.list.push(4)
+        const [event] = yield* readStreamAll(id)
+        assert.deepStrictEqual(event?.data, { when: "1970-01-01T00:00:00.000Z", list: [1, null, 3], nested: { n: 1 } })
+        for (const bad of [new Date(0), { toJSON: () => undefined }, { toJSON: () => "text" }]) {
+          const error = yield* Effect.flip(EventStore.append(id, [{ type: "Noted", data: bad }]))
+          assert.strictEqual(error._tag, "InvalidEvent")
+        }
+        assert.strictEqual(yield* EventStore.streamVersion(id), 1)
+      })
+  )
+
+  it.effect("rejects out-of-range options and expected versions with InvalidArgument", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("arguments")
+      yield* EventStore.append(id, increments(3))
+      const store = yield* EventStore.EventStore
+      const badReads: ReadonlyArray<EventStore.ReadStreamOptions> = [
+        { from: -1 },
+        { to: 1.5 },
+        { maxCount: Number.NaN },
+        { pageSize: 0 },
+        { direction: "Backward" as "backward" }
+      ]
+      for (const options of badReads) {
+        assert.strictEqual(
+          (yield* Effect.flip(readStreamAll(id, options)))._tag,
+          "InvalidArgument",
+          JSON.stringify(options)
+        )
+        const folded = yield* Effect.flip(store.foldStream(id, 0, (n) => Either.right(n), options))
+        assert.strictEqual(folded._tag, "InvalidArgument")
+      }
+      assert.strictEqual((yield* Effect.flip(readAllFrom({ after: -5 })))._tag, "InvalidArgument")
+      assert.strictEqual((yield* Effect.flip(readAllFrom({ maxCount: 2.5 })))._tag, "InvalidArgument")
+      for (const version of [-1, 1.5, Number.NaN]) {
+        const error = yield* Effect.flip(
+          EventStore.append(id, increments(1), { expectedVersion: ExpectedVersion.exact(version) })
+        )
+        assert.strictEqual(error._tag, "InvalidArgument")
+      }
+      assert.strictEqual(yield* EventStore.streamVersion(id), 3)
     })
   )
 
@@ -158,6 +214,13 @@ export const appendCases = (it: It) => {
         assert.strictEqual(error._tag, "InvalidEvent", JSON.stringify(event))
       }
       const eventId = crypto.randomUUID()
+      const mixed = yield* Effect.flip(
+        EventStore.append(id, [
+          { id: crypto.randomUUID(), type: "T", data: {} },
+          { type: "T", data: {} }
+        ])
+      )
+      assert.strictEqual(mixed._tag, "InvalidEvent")
       const twice = yield* Effect.flip(
         EventStore.append(id, [
           { id: eventId, type: "T", data: {} },

@@ -32,6 +32,18 @@ export const idempotencyCases = (it: It) => {
     })
   )
 
+  it.effect("a repeat is recognised by the data's JSON form, as the store keeps it", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("json-repeat")
+      const batch = [
+        { id: crypto.randomUUID(), type: "Noted", data: { n: Number.NaN, at: new Date(5), list: [undefined] } }
+      ]
+      const first = yield* EventStore.append(id, batch)
+      assert.deepStrictEqual(yield* EventStore.append(id, batch), first)
+      assert.strictEqual(yield* EventStore.streamVersion(id), 1)
+    })
+  )
+
   it.effect("the same id with a different payload fails with DuplicateEventId", () =>
     Effect.gen(function* () {
       const id = uniqueStream("duplicate")

@@ -7,32 +7,45 @@ import {
   type RecordedEvent
 } from "@chronicle/core"
 import { assert, type Vitest } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Schema } from "effect"
+import { Deferred, Effect, Either, Fiber, Ref, Schema } from "effect"
 import { codec, increments, uniqueStream } from "./fixtures.js"
 
 type Services = EventStore.EventStore | CheckpointStore.CheckpointStore
 type It = Vitest.MethodsNonLive<Services>
 type Event = typeof codec extends EventCodec.EventCodec<infer E> ? E : never
 
-/** An in-memory read model of the events of `streams`, starting at the store's current head. */
+class Refused extends Schema.TaggedError<Refused>()("Refused", { by: Schema.Number }) {}
+
+/**
+ * A read model of the events of `streams` that keeps its checkpoint in the store under test, starting at the
+ * store's current head. It records each event it applies, so applying one twice shows.
+ */
 const recorder = (streams: ReadonlyArray<string>, options?: { readonly failOn?: (by: number) => boolean }) =>
   Effect.gen(function* () {
     const mine = new Set(streams)
     const name = `recorder-${crypto.randomUUID()}`
-    const { model, projection } = yield* Projection.inMemory({
+    const seen = yield* Ref.make<ReadonlyArray<string>>([])
+    const projection = Projection.make({
       name,
       codec,
-      initial: [] as ReadonlyArray<string>,
-      apply: (seen, event: RecordedEvent.RecordedEvent<Event>) => {
-        if (!mine.has(event.streamId)) return seen
-        if (event.data._tag === "Incremented" && options?.failOn?.(event.data.by)) throw new Error("refused")
-        return [...seen, `${event.streamId}:${event.version}`]
-      }
+      apply: (events: ReadonlyArray<RecordedEvent.RecordedEvent<Event>>) =>
+        Effect.gen(function* () {
+          const labels: Array<string> = []
+          for (const event of events) {
+            if (!mine.has(event.streamId)) continue
+            if (event.data._tag === "Incremented" && options?.failOn?.(event.data.by)) {
+              return yield* new Refused({ by: event.data.by })
+            }
+            labels.push(`${event.streamId}:${event.version}`)
+          }
+          yield* Ref.update(seen, (all) => [...all, ...labels])
+        }),
+      reset: Ref.set(seen, [])
     })
     const store = yield* EventStore.EventStore
     const checkpoints = yield* CheckpointStore.CheckpointStore
-    yield* checkpoints.commit(name, yield* store.headPosition, Effect.void)
-    return { name, model, projection }
+    yield* checkpoints.commit(name, { from: 0, to: yield* store.headPosition }, Effect.void)
+    return { name, model: Ref.get(seen), projection }
   })
 
 const labels = (stream: string, versions: ReadonlyArray<number>) => versions.map((v) => `${stream}:${v}`)
@@ -65,8 +78,8 @@ export const projectionCases = (it: It) => {
       const checkpoints = yield* CheckpointStore.CheckpointStore
       const start = yield* checkpoints.load(name)
       const appended = yield* EventStore.append(id, increments(5))
-      const failed = yield* Effect.exit(ProjectionRunner.catchUp(projection, { pageSize: 1 }))
-      assert.isTrue(failed._tag === "Failure")
+      const failed = yield* Effect.flip(ProjectionRunner.catchUp(projection, { pageSize: 1 }))
+      assert.instanceOf(failed, Refused)
       assert.deepStrictEqual(yield* model, labels(id, [1, 2]))
       assert.strictEqual(yield* checkpoints.load(name), appended.positions[1]!)
       assert.isTrue(appended.positions[1]! > start)
@@ -89,7 +102,7 @@ export const projectionCases = (it: It) => {
       })
       const checkpoints = yield* CheckpointStore.CheckpointStore
       const store = yield* EventStore.EventStore
-      yield* checkpoints.commit(projection.name, yield* store.headPosition, Effect.void)
+      yield* checkpoints.commit(projection.name, { from: 0, to: yield* store.headPosition }, Effect.void)
       yield* EventStore.append(id, [{ type: "Poisoned", data: { dose: "lethal" } }])
       const error = yield* Effect.flip(ProjectionRunner.catchUp(projection))
       assert.strictEqual(error._tag, "EventDecodeError")
@@ -161,6 +174,55 @@ export const projectionCases = (it: It) => {
       assert.strictEqual(yield* sum(a.positions[2]!), 1 + 2 + 3)
       assert.strictEqual(yield* sum(), 1 + 2 + 3 + 4 + 5)
       assert.strictEqual(yield* sum(a.positions[0]! - 1), 0)
+    })
+  )
+
+  it.effect("two runners of one projection never both apply a page: one meets CheckpointConflict", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("proj-twice")
+      const { model, projection } = yield* recorder([id])
+      yield* EventStore.append(id, increments(30))
+      const results = yield* Effect.all(
+        [
+          ProjectionRunner.catchUp(projection, { pageSize: 1 }),
+          ProjectionRunner.catchUp(projection, { pageSize: 1 })
+        ].map(Effect.either),
+        { concurrency: 2 }
+      )
+      for (const result of results) {
+        if (Either.isLeft(result)) assert.instanceOf(result.left, CheckpointStore.CheckpointConflict)
+      }
+      yield* ProjectionRunner.catchUp(projection)
+      assert.deepStrictEqual(
+        yield* model,
+        labels(
+          id,
+          Array.from({ length: 30 }, (_, i) => i + 1)
+        )
+      )
+    })
+  )
+
+  it.effect("an in-memory read model keeps its own position and ignores stored checkpoints", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("proj-volatile")
+      yield* EventStore.append(id, increments(3))
+      const name = `volatile-${crypto.randomUUID()}`
+      const checkpoints = yield* CheckpointStore.CheckpointStore
+      const store = yield* EventStore.EventStore
+      // A checkpoint left by an earlier process under the same name: a fresh in-memory model must not start there.
+      yield* checkpoints.commit(name, { from: 0, to: yield* store.headPosition }, Effect.void)
+      const fold = (total: number, e: RecordedEvent.RecordedEvent<Event>) =>
+        e.streamId === id && e.data._tag === "Incremented" ? total + e.data.by : total
+      const { model, projection } = yield* Projection.inMemory({ name, codec, initial: 0, apply: fold })
+      const first = yield* ProjectionRunner.catchUp(projection, { pageSize: 2 })
+      assert.strictEqual(yield* model, 6)
+      assert.strictEqual(first.position, yield* store.headPosition)
+      yield* EventStore.append(id, increments(1, 10))
+      yield* ProjectionRunner.catchUp(projection)
+      assert.strictEqual(yield* model, 16)
+      yield* ProjectionRunner.rebuild(projection)
+      assert.strictEqual(yield* model, 16)
     })
   )
 }

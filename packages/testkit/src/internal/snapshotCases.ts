@@ -149,4 +149,31 @@ export const snapshotCases = (it: It) => {
       assert.deepStrictEqual(yield* at({ time: new Date(9_999) }), yield* plain.load(id))
     })
   )
+
+  it.effect("a snapshot ahead of its stream (a restored event store) is passed over: commands still succeed", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("snap-ahead")
+      const snapshots = yield* SnapshotStore.SnapshotStore
+      const handler = snapshotting(10)
+      yield* snapshots.save({
+        streamId: id,
+        version: 50,
+        schemaVersion: CommandHandler.schemaVersionOf(State),
+        state: { total: 999, count: 50 }
+      })
+      const handled = yield* handler.handle(id, { by: 2 })
+      assert.deepStrictEqual([handled.version, handled.state], [1, { total: 2, count: 1 }])
+      assert.deepStrictEqual(yield* plain.load(id), { state: { total: 2, count: 1 }, version: 1 })
+    })
+  )
+
+  it.effect("time travel rejects a version or a time out of range with InvalidArgument", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("travel-bad")
+      for (const point of [{ version: -1 }, { version: Number.NaN }, { time: new Date(Number.NaN) }]) {
+        const error = yield* Effect.flip(plain.loadAt(id, point))
+        assert.strictEqual(error._tag, "InvalidArgument")
+      }
+    })
+  )
 }

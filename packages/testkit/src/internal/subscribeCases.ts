@@ -50,7 +50,8 @@ export const subscribeCases = (it: It) => {
         Stream.runCollect,
         Effect.fork
       )
-      yield* Effect.yieldNow()
+      // Let the subscriber reach the head and wait there, so this proves the append wakes it.
+      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
       yield* EventStore.append(id, increments(1, 42))
       const [event] = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
       assert.strictEqual(event?.streamId, id)
@@ -79,6 +80,43 @@ export const subscribeCases = (it: It) => {
           Array.from({ length: 20 }, (_, i) => i + 1)
         )
       }
+    })
+  )
+
+  it.effect("a subscriber reading while many streams are written sees every event once, in position order", () =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      const head = yield* store.headPosition
+      const streams = Array.from({ length: 10 }, (_, i) => uniqueStream(`readers-${i}`))
+      const mine = new Set(streams)
+      const reader = yield* store.subscribe({ after: head, pageSize: 7 }).pipe(
+        Stream.filter((e) => mine.has(e.streamId)),
+        Stream.take(100),
+        Stream.runCollect,
+        Effect.fork
+      )
+      const results = yield* Effect.all(
+        streams.flatMap((id) => Array.from({ length: 10 }, (_, n) => EventStore.append(id, increments(1, n)))),
+        { concurrency: "unbounded" }
+      )
+      const read = Chunk.toReadonlyArray(yield* Fiber.join(reader))
+      const positions = read.map((e) => e.position)
+      assert.isTrue(positions.every((p, i) => i === 0 || p > positions[i - 1]!))
+      assert.deepStrictEqual(
+        [...positions].sort((a, b) => a - b),
+        results.flatMap((r) => r.positions).sort((a, b) => a - b)
+      )
+    })
+  )
+
+  it.effect("subscribe ends after maxCount events", () =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      const id = uniqueStream("sub-max")
+      const head = yield* store.headPosition
+      yield* EventStore.append(id, increments(3))
+      const read = yield* Stream.runCollect(store.subscribe({ after: head, maxCount: 2 }))
+      assert.strictEqual(read.length, 2)
     })
   )
 }
