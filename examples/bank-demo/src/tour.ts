@@ -3,7 +3,7 @@ import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { Effect, Either, Schema, Stream } from "effect"
 
 // 1. Events: a Schema union of tagged structs (the storage contract).
-const Incremented = Schema.TaggedStruct("Incremented", { by: Schema.Int })
+const Incremented = Schema.TaggedStruct("Incremented", { by: Schema.Number })
 const Event = Schema.Union(Incremented)
 
 // 2. A pure decider: decide(command, state) -> Either<events, error>, evolve(state, event) -> state.

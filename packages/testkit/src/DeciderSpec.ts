@@ -1,6 +1,6 @@
 /**
  * Given/when/then specifications of a decider: given past events, when a command is decided, then these events (or
- * this error, or nothing) follow. Synchronous; a mismatch throws an assertion error, so it works in any test runner.
+ * this error, or nothing) follow. Synchronous; a mismatch throws vitest's assertion error.
  *
  * @since 0.1.0
  */
