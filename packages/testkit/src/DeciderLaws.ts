@@ -42,6 +42,15 @@ export class LawViolation extends Error {
   }
 }
 
+/** A text that changes when anything reachable from `value` changes (class instances, Maps, Sets and BigInts too). */
+const fingerprint = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "bigint") return `${v}n`
+    if (v instanceof Map) return { map: [...v.entries()] }
+    if (v instanceof Set) return { set: [...v.values()] }
+    return v
+  }) ?? String(value)
+
 const fakeEnvelope = (type: string, data: unknown, version: number): RecordedEvent.RecordedEvent => ({
   id: "00000000-0000-4000-8000-000000000000",
   streamId: "laws" as StreamId.StreamId,
@@ -56,7 +65,7 @@ const fakeEnvelope = (type: string, data: unknown, version: number): RecordedEve
 /**
  * Runs one command sequence and checks, at every step:
  * - purity: deciding the same command on the same state twice gives equal results, and `decide` leaves the state
- *   unchanged (a rejected command changes nothing);
+ *   unchanged, as far as its JSON form shows (a rejected command changes nothing);
  * - replay: folding every accepted event from the initial state equals the state reached step by step;
  * - split: folding a prefix and then the rest equals folding everything;
  * - codec: every accepted event survives encode then decode (when a codec is given).
@@ -75,11 +84,11 @@ export const run = <C, E extends { readonly _tag: string }, S, Err>(
   const events: Array<E> = []
   let state = decider.initialState
   commands.forEach((command, step) => {
-    const before = structuredClone(state)
+    const before = fingerprint(state)
     const first = decider.decide(command, state)
     const second = decider.decide(command, state)
     if (!isDeepStrictEqual(first, second)) throw new LawViolation("purity", step, "decide gave two different answers")
-    if (!equals(state, before)) throw new LawViolation("purity", step, "decide changed the state it was given")
+    if (fingerprint(state) !== before) throw new LawViolation("purity", step, "decide changed the state it was given")
     if (Either.isLeft(first)) return
     for (const event of first.right) {
       state = decider.evolve(state, event)

@@ -39,6 +39,16 @@ describe("DeciderLaws", () => {
     DeciderLaws.check({ decider: good, command, codec, numRuns: 100 })
   })
 
+  it("hold for a decider whose state is a class instance", () => {
+    class Total extends Schema.Class<Total>("Total")({ total: Schema.Number }) {}
+    const classy = Decider.make<Command, Event, Total, Negative>({
+      initialState: new Total({ total: 0 }),
+      decide: (c, s) => good.decide(c, { total: s.total, log: [] }),
+      evolve: (s, e) => new Total({ total: e._tag === "Added" ? s.total + e.n : 0 })
+    })
+    DeciderLaws.check({ decider: classy, command, numRuns: 50 })
+  })
+
   it("catch a decide that mutates the state it is given", () => {
     const mutating = Decider.make<Command, Event, State, Negative>({
       ...good,
