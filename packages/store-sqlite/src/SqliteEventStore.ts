@@ -66,13 +66,44 @@ export interface Options {
 }
 
 /**
+ * SQLite's `synchronous` levels: how often a commit waits for the disk (`fsync`).
+ *
+ * In WAL mode: `OFF` never syncs (an operating-system crash or power loss can corrupt the database); `NORMAL` syncs
+ * the WAL at checkpoints only, so a power loss or OS crash can lose the last transactions that were acknowledged, but
+ * never corrupts the database (a crash of the process alone loses nothing); `FULL` also syncs the WAL at every
+ * commit, so a committed append survives a power loss; `EXTRA` adds a directory sync. See
+ * https://www.sqlite.org/pragma.html#pragma_synchronous.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Synchronous = "OFF" | "NORMAL" | "FULL" | "EXTRA"
+
+/**
+ * The default `synchronous` level, `NORMAL`: with WAL, durable against crashes of the process, and against power loss
+ * up to the last checkpoint (the last few transactions can be lost, the database is never corrupted). Use `FULL` when
+ * every acknowledged append must survive a power loss; it costs an `fsync` per commit.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultSynchronous: Synchronous = "NORMAL"
+
+const synchronousLevels: ReadonlyArray<Synchronous> = ["OFF", "NORMAL", "FULL", "EXTRA"]
+
+/**
  * Configuration of a store that opens its own database: a file path, or `":memory:"` for a private in-memory one.
+ *
+ * - `synchronous`: SQLite's `synchronous` level, set on the connection when it opens (default `NORMAL`, see
+ *   `Synchronous` and `defaultSynchronous`). Left to itself, SQLite would run a newly created WAL database `FULL`
+ *   until its first write and a reopened one `NORMAL`; the store sets it either way.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Config extends Options {
   readonly filename: string
+  readonly synchronous?: Synchronous | undefined
 }
 
 /**
@@ -167,8 +198,8 @@ export const layerFromClient = (
   Layer.effect(EventStore.EventStore, make(options))
 
 /**
- * A Layer that opens the database (WAL journal, `busyTimeout` default 5 s) and provides `EventStore` together with
- * a `SqlClient` (also as `SqliteClient`) over the same connection, for projections or queries that share it. That
+ * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s) and
+ * provides `EventStore` together with a `SqlClient` (also as `SqliteClient`) over the same connection, for projections or queries that share it. That
  * client's transactions begin with `BEGIN IMMEDIATE`; an `append` inside one joins it.
  *
  * @since 0.1.0
@@ -180,9 +211,17 @@ export const layerWithClient = (
   Layer.scopedContext(
     Effect.gen(function* () {
       const tables = yield* validTables(config)
+      const synchronous = config.synchronous ?? defaultSynchronous
+      if (!synchronousLevels.includes(synchronous)) {
+        return yield* new EventStoreError.EventStoreError({
+          method: "open",
+          cause: new Error(`synchronous must be one of ${synchronousLevels.join(", ")} (got ${String(synchronous)})`)
+        })
+      }
       const database = yield* Database.open({
         filename: config.filename,
-        busyTimeoutMillis: millis(config.busyTimeout ?? defaultBusyTimeout)
+        busyTimeoutMillis: millis(config.busyTimeout ?? defaultBusyTimeout),
+        synchronous
       }).pipe(Effect.mapError(failure("open")))
       const engine = yield* build(database.client, database.access, tables, config)
       return Context.make(EventStore.EventStore, EventStore.make(engine)).pipe(
@@ -193,8 +232,8 @@ export const layerWithClient = (
   )
 
 /**
- * A Layer that opens the database (WAL journal, `busyTimeout` default 5 s) and provides `EventStore` only; the
- * database closes with the Layer's scope.
+ * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s) and
+ * provides `EventStore` only; the database closes with the Layer's scope.
  *
  * @since 0.1.0
  * @category layers

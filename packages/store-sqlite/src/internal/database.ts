@@ -21,6 +21,7 @@ import * as Statement from "@effect/sql/Statement"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import Sqlite from "better-sqlite3"
 import { Context, Effect, type Either, Option, Scope } from "effect"
+import type { Synchronous } from "../SqliteEventStore.js"
 import { type Access, immediate, retryBusy, runSync, type SyncSql, savepoint, transact } from "./access.js"
 
 /**
@@ -52,7 +53,7 @@ const statementCache = (db: Sqlite.Database, capacity: number) => {
 const failed = (cause: unknown, message: string) => new SqlError({ cause, message })
 
 /**
- * Opens the database (WAL journal, the given busy timeout), closed when the scope closes.
+ * Opens the database (WAL journal, the given `synchronous` level and busy timeout), closed when the scope closes.
  *
  * @since 0.1.0
  * @internal
@@ -60,6 +61,7 @@ const failed = (cause: unknown, message: string) => new SqlError({ cause, messag
 export const open = (options: {
   readonly filename: string
   readonly busyTimeoutMillis: number
+  readonly synchronous: Synchronous
 }): Effect.Effect<Database, SqlError, Scope.Scope> =>
   Effect.gen(function* () {
     const db = yield* Effect.acquireRelease(
@@ -68,6 +70,8 @@ export const open = (options: {
           const db = new Sqlite(options.filename, { timeout: options.busyTimeoutMillis })
           try {
             db.pragma("journal_mode = WAL")
+            // Set explicitly: left to SQLite, a new WAL database runs FULL until its first write, a reopened one NORMAL.
+            db.pragma(`synchronous = ${options.synchronous}`)
           } catch (error) {
             db.close()
             throw error
