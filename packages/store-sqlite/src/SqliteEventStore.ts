@@ -7,14 +7,22 @@
  * - `layerFromClient(options)`, `make(options)` and `makeEngine(options)` use a `SqlClient` the caller already has.
  *
  * How it works:
- * - every append is one `BEGIN IMMEDIATE` transaction (take the write lock first, so two processes never deadlock
+ * - every append runs in a `BEGIN IMMEDIATE` transaction (take the write lock first, so two processes never deadlock
  *   upgrading a read to a write): the idempotency lookup (only for caller-chosen ids), the current version, the
- *   insert, the commit. On a database the store opened itself this runs as one synchronous better-sqlite3 call on
- *   prepared statements, so no other statement of the process can come in between;
+ *   inserts. On a database the store opened itself this runs as synchronous better-sqlite3 calls on statements
+ *   prepared once, so no other statement of the process can come in between;
+ * - group commit (on a database the store opened): appends that wait for the writer at the same time share one
+ *   transaction, each in its own savepoint. The first append yields once to the fiber scheduler (no timer), lets
+ *   the fibers that are runnable queue theirs, then commits them all, so a lone append costs one scheduler turn and
+ *   concurrent appenders pay one commit per group instead of one each. An append that fails its expected version, repeats stored ids or fails a statement rolls back to its
+ *   savepoint alone; each append sees the ones before it in the group; every appender is answered only after the
+ *   `COMMIT`, and if the commit fails, all of them get the error. An append inside the application's transaction
+ *   (`layerWithClient` + `sql.withTransaction`) joins that transaction instead, in a savepoint, and is not grouped;
  * - `SQLITE_BUSY` / `SQLITE_LOCKED` are waited out by SQLite's `busy_timeout`, then retried 10 more times with
- *   jittered backoff (2 ms to 100 ms); only then do they surface, as `EventStoreError`;
- * - live subscriptions wake at once on appends through the same store, and poll the head position every
- *   `pollInterval` for appends by other processes;
+ *   jittered backoff (2 ms to 100 ms), a group as a whole with every append checked again; only then do they
+ *   surface, as `EventStoreError`;
+ * - live subscriptions wake at once on appends through the same store (after the commit), and poll the head
+ *   position every `pollInterval` for appends by other processes;
  * - positions are SQLite row ids: the events table must only ever be appended to.
  *
  * @since 0.1.0
@@ -82,7 +90,8 @@ export type Synchronous = "OFF" | "NORMAL" | "FULL" | "EXTRA"
 /**
  * The default `synchronous` level, `NORMAL`: with WAL, durable against crashes of the process, and against power loss
  * up to the last checkpoint (the last few transactions can be lost, the database is never corrupted). Use `FULL` when
- * every acknowledged append must survive a power loss; it costs an `fsync` per commit.
+ * every acknowledged append must survive a power loss; it costs an `fsync` per commit (group commit shares one among
+ * concurrent appends).
  *
  * @since 0.1.0
  * @category constants
@@ -155,7 +164,8 @@ const build = (client: SqlClient.SqlClient, access: Access.Access, tables: Schem
  * Builds the storage engine over the `SqlClient` in context (any `@effect/sql` SQLite client): validates the table
  * names, applies `busyTimeout` when given, and runs the store's migrations in one `BEGIN IMMEDIATE` transaction, so
  * processes starting together do not race. Appends run in `BEGIN IMMEDIATE` transactions on the client's reserved
- * connection; `layer` is faster, as it runs each append as one synchronous better-sqlite3 call.
+ * connection, one per append; `layer` is faster, as it runs appends as synchronous better-sqlite3 calls and commits
+ * concurrent ones together.
  *
  * @since 0.1.0
  * @category constructors
@@ -198,8 +208,9 @@ export const layerFromClient = (
   Layer.effect(EventStore.EventStore, make(options))
 
 /**
- * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s) and
- * provides `EventStore` together with a `SqlClient` (also as `SqliteClient`) over the same connection, for projections or queries that share it. That
+ * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s, group
+ * commit of concurrent appends) and provides `EventStore` together with
+ * a `SqlClient` (also as `SqliteClient`) over the same connection, for projections or queries that share it. That
  * client's transactions begin with `BEGIN IMMEDIATE`; an `append` inside one joins it.
  *
  * @since 0.1.0
@@ -232,8 +243,8 @@ export const layerWithClient = (
   )
 
 /**
- * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s) and
- * provides `EventStore` only; the database closes with the Layer's scope.
+ * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s, group
+ * commit of concurrent appends) and provides `EventStore` only; the database closes with the Layer's scope.
  *
  * @since 0.1.0
  * @category layers

@@ -1,6 +1,7 @@
 /**
- * The SQLite storage engine: the `StorageEngine` contract over one `@effect/sql` client, with every append in one
- * `BEGIN IMMEDIATE` transaction and live readers woken in-process at once and across processes by polling.
+ * The SQLite storage engine: the `StorageEngine` contract over one `@effect/sql` client, with every append in a
+ * `BEGIN IMMEDIATE` transaction (shared with concurrent appends on a database the store owns) and live readers woken
+ * in-process after each commit and across processes by polling.
  *
  * @since 0.1.0
  */
@@ -121,12 +122,12 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
   const pollInterval = Duration.decode(options.pollInterval)
   const waiters = new Set<() => void>()
 
-  const wake = () => {
+  access.onCommit(() => {
     if (waiters.size === 0) return
     const woken = [...waiters]
     waiters.clear()
     for (const resume of woken) resume()
-  }
+  })
 
   const insert = (db: SyncSql, request: StorageEngine.AppendRequest, current: number): AppendOutcome => {
     const { events, recordedAt, streamId } = request
@@ -191,13 +192,9 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
       return checkAndInsert(db, request)
     }
 
+  const appendFailed = storeError("append")
   const append = (request: StorageEngine.AppendRequest) =>
-    access.write(appendBody(request)).pipe(
-      Effect.tap((result) => {
-        if (result.positions.length > 0) wake()
-      }),
-      Effect.catchTag("SqlError", storeError("append"))
-    )
+    Effect.catchTag(access.write(appendBody(request)), "SqlError", appendFailed)
 
   const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
     access

@@ -40,10 +40,15 @@ export type Body<A, E> = (sql: SyncSql) => Either.Either<A, E>
  * @internal
  */
 export interface Access {
-  /** Runs a body in one write transaction (a savepoint inside the caller's own transaction), all or nothing. */
+  /**
+   * Runs a body in a write transaction (a savepoint inside the caller's own transaction), all or nothing, and
+   * answers once that transaction committed.
+   */
   readonly write: <A, E>(body: Body<A, E>) => Effect.Effect<A, E | SqlError>
   /** Runs a read-only body with no other statement in between. */
   readonly read: <A, E>(body: Body<A, E>) => Effect.Effect<A, E | SqlError>
+  /** Registers a listener called after each commit of a write, before the writers are answered. */
+  readonly onCommit: (listener: () => void) => void
 }
 
 const codeOf = (error: unknown): unknown => {
@@ -87,6 +92,16 @@ const busySchedule = Schedule.exponential("2 millis").pipe(
   Schedule.jittered,
   Schedule.intersect(Schedule.recurs(busyRetries))
 )
+
+/**
+ * The delay before the `attempt`-th retry of a busy write (from 1): 2 ms doubling up to 100 ms, jittered by ±20 %,
+ * as `retryBusy` waits.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const busyDelay = (attempt: number): number =>
+  Math.min(2 * 2 ** Math.max(0, attempt - 1), 100) * (0.8 + 0.4 * Math.random())
 
 /**
  * Retries an attempt on busy errors with jittered exponential backoff (2 ms up to 100 ms, at most `busyRetries`
@@ -200,6 +215,10 @@ export const runSync = <A, E>(run: () => Either.Either<A, E>): Effect.Effect<A, 
  * @internal
  */
 export const fromClient = (client: SqlClient.SqlClient): Access => {
+  const listeners: Array<() => void> = []
+  const committed = () => {
+    for (const listener of listeners) listener()
+  }
   const run = <A, E>(
     onOuter: (conn: Connection) => Effect.Effect<A, E>,
     onOwn: (conn: Connection) => Effect.Effect<A, E>
@@ -213,13 +232,19 @@ export const fromClient = (client: SqlClient.SqlClient): Access => {
     )
   return {
     write: (body) =>
-      run(
-        (conn) => runSync(() => transact(syncOver(conn), body, savepoint)),
-        (conn) => runSync(() => transact(syncOver(conn), body, immediate))
+      Effect.tap(
+        run(
+          (conn) => runSync(() => transact(syncOver(conn), body, savepoint)),
+          (conn) => runSync(() => transact(syncOver(conn), body, immediate))
+        ),
+        committed
       ),
     read: (body) => {
       const onConn = (conn: Connection) => runSync(() => body(syncOver(conn)))
       return run(onConn, onConn)
+    },
+    onCommit: (listener) => {
+      listeners.push(listener)
     }
   }
 }

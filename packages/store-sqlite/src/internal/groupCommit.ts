@@ -1,0 +1,274 @@
+/**
+ * Group commit: the writes waiting for the connection's single writer go into one transaction, each in its own
+ * savepoint, and every writer is answered after that transaction committed.
+ *
+ * The first write to find the writer idle becomes the leader: it yields once to the fiber scheduler, so that every
+ * fiber that is runnable at that moment can queue its write, then runs the whole queue as one group on its own fiber
+ * and takes its answer directly; the others wait for theirs. No timer is involved: a lone write costs one scheduler
+ * turn, and writes that arrive together share one `BEGIN IMMEDIATE … COMMIT` (at most `maxGroup` of them; the rest
+ * form the next group at once).
+ *
+ * - A group of one runs as a plain transaction; in a larger group each write runs between `SAVEPOINT` and `RELEASE`,
+ *   and a typed failure or a statement error rolls back to its savepoint, failing that write alone. Writes run in
+ *   queue order, so each one sees what the writes before it in the group wrote.
+ * - If `BEGIN` or `COMMIT` fails, or a statement error ends the whole transaction, every write of the group gets the
+ *   error — except `SQLITE_BUSY` / `SQLITE_LOCKED`, after which the group goes back to the head of the queue and is
+ *   run again, each write checked afresh, after a jittered backoff (2 ms doubling up to 100 ms); a write busy more
+ *   than `busyRetries` times fails with the busy error.
+ * - A writer interrupted while its write is queued (waiting for the leader or for a retry) is taken out of the queue:
+ *   nothing of it is written. Once a group runs, it is synchronous and cannot be interrupted; the leader is not
+ *   interruptible between its yield and running the group (so the writes queued behind it are never stranded).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Either } from "effect"
+import { type Body, busyDelay, busyRetries, isBusy, type SyncSql, toSqlError } from "./access.js"
+
+/**
+ * The statements the writer runs around the writes, on the connection the writes use; each throws on failure.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export interface Connection {
+  readonly sql: SyncSql
+  readonly inTransaction: () => boolean
+  readonly begin: () => void
+  readonly commit: () => void
+  /** Rolls the transaction back, if one is still open. */
+  readonly rollback: () => void
+  readonly savepoint: () => void
+  readonly release: () => void
+  /** Rolls back to the savepoint and releases it. */
+  readonly rollbackToSavepoint: () => void
+}
+
+/**
+ * Options of the writer.
+ *
+ * - `whenFree`: runs a function once the application's transaction that is open on the connection has ended (the
+ *   writer never writes inside a transaction it did not open);
+ * - `onCommit`: called after each commit that made at least one write, before the writers are answered.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export interface Options {
+  readonly connection: Connection
+  readonly whenFree: (run: () => void) => void
+  readonly onCommit: () => void
+  /** The most writes in one transaction (default 1000); more wait for the next one. */
+  readonly maxGroup?: number
+}
+
+/**
+ * The writer: `write` queues a body for the next group and answers once its group committed; `close` fails what is
+ * still queued (the connection is about to close).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export interface GroupWriter {
+  readonly write: <A, E>(body: Body<A, E>) => Effect.Effect<A, E | SqlError>
+  readonly close: () => void
+}
+
+type Outcome = Either.Either<unknown, unknown>
+
+interface Entry {
+  readonly body: Body<unknown, unknown>
+  /** How to answer a writer that is waiting; until it waits, the outcome is kept in `outcome`. */
+  resume: ((outcome: Outcome) => void) | undefined
+  outcome: Outcome | undefined
+  attempts: number
+  queued: boolean
+}
+
+const settle = (entry: Entry, outcome: Outcome) => {
+  if (entry.resume === undefined) entry.outcome = outcome
+  else entry.resume(outcome)
+}
+
+const closedError = () => toSqlError(new Error("The SQLite database was closed before this write ran"))
+
+/**
+ * Makes the writer of one connection.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const make = (options: Options): GroupWriter => {
+  const { connection, onCommit, whenFree } = options
+  const { sql } = connection
+  const maxGroup = options.maxGroup ?? 1000
+  let queue: Array<Entry> = []
+  let scheduled = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let closed = false
+
+  const schedule = () => {
+    scheduled = true
+    queueMicrotask(drain)
+  }
+
+  const fail = (entries: ReadonlyArray<Entry>, error: unknown) => {
+    const outcome = Either.left(toSqlError(error))
+    for (const entry of entries) settle(entry, outcome)
+  }
+
+  const requeue = (group: Array<Entry>, error: unknown) => {
+    const again: Array<Entry> = []
+    let attempts = 0
+    for (const entry of group) {
+      entry.attempts++
+      if (entry.attempts > busyRetries) {
+        settle(entry, Either.left(toSqlError(error)))
+      } else {
+        entry.queued = true
+        again.push(entry)
+        attempts = Math.max(attempts, entry.attempts)
+      }
+    }
+    if (again.length === 0) return
+    queue = again.concat(queue)
+    scheduled = true
+    timer = setTimeout(() => {
+      timer = undefined
+      drain()
+    }, busyDelay(attempts))
+  }
+
+  /** Runs one write inside the group's transaction; throws what ends the whole transaction. */
+  const runInSavepoint = (entry: Entry): Outcome => {
+    connection.savepoint()
+    let outcome: Outcome
+    try {
+      outcome = entry.body(sql)
+    } catch (error) {
+      if (isBusy(error) || !connection.inTransaction()) throw error
+      outcome = Either.left(toSqlError(error))
+    }
+    if (Either.isRight(outcome)) connection.release()
+    else connection.rollbackToSavepoint()
+    return outcome
+  }
+
+  const commitGroup = (group: Array<Entry>) => {
+    const outcomes: Array<Outcome> = new Array(group.length)
+    let wrote = false
+    try {
+      connection.begin()
+      if (group.length === 1) {
+        const outcome = group[0]!.body(sql)
+        outcomes[0] = outcome
+        wrote = Either.isRight(outcome)
+        if (wrote) connection.commit()
+        else connection.rollback()
+      } else {
+        for (let i = 0; i < group.length; i++) {
+          const outcome = runInSavepoint(group[i]!)
+          outcomes[i] = outcome
+          if (Either.isRight(outcome)) wrote = true
+        }
+        connection.commit()
+      }
+    } catch (error) {
+      try {
+        connection.rollback()
+      } catch {
+        // the transaction is gone already
+      }
+      if (isBusy(error)) requeue(group, error)
+      else fail(group, error)
+      return
+    }
+    if (wrote) onCommit()
+    for (let i = 0; i < group.length; i++) settle(group[i]!, outcomes[i]!)
+  }
+
+  const run = (afterWaiting: boolean) => {
+    scheduled = false
+    if (queue.length === 0) return
+    if (closed) {
+      const pending = queue
+      queue = []
+      return fail(pending, closedError())
+    }
+    if (connection.inTransaction()) {
+      if (afterWaiting) {
+        const pending = queue
+        queue = []
+        return fail(pending, new Error("A transaction was left open outside SqlClient.withTransaction"))
+      }
+      // An application transaction is open: write once it has ended.
+      scheduled = true
+      return whenFree(() => run(true))
+    }
+    const group = queue.length <= maxGroup ? queue : queue.slice(0, maxGroup)
+    queue = queue.length <= maxGroup ? [] : queue.slice(maxGroup)
+    for (const entry of group) entry.queued = false
+    commitGroup(group)
+    if (queue.length > 0 && !scheduled) schedule()
+  }
+
+  const drain = () => run(false)
+
+  const enqueue = (entry: Entry) => {
+    entry.queued = true
+    queue.push(entry)
+  }
+
+  const dequeue = (entry: Entry) =>
+    Effect.sync(() => {
+      if (!entry.queued) return
+      entry.queued = false
+      const index = queue.indexOf(entry)
+      if (index >= 0) queue.splice(index, 1)
+    })
+
+  /** Waits for an entry's outcome, taking it out of the queue if interrupted first. */
+  const awaitOutcome = (entry: Entry): Effect.Effect<unknown, unknown> =>
+    entry.outcome !== undefined
+      ? entry.outcome
+      : Effect.async((resume) => {
+          entry.resume = resume
+          return dequeue(entry)
+        })
+
+  const write = <A, E>(body: Body<A, E>): Effect.Effect<A, E | SqlError> =>
+    Effect.suspend(() => {
+      const entry: Entry = {
+        body: body as Body<unknown, unknown>,
+        resume: undefined,
+        outcome: undefined,
+        attempts: 0,
+        queued: false
+      }
+      enqueue(entry)
+      if (scheduled) return awaitOutcome(entry) as Effect.Effect<A, E | SqlError>
+      // The leader: let the fibers that are runnable now queue their writes, then run the group.
+      scheduled = true
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.zipRight(
+          Effect.yieldNow(),
+          Effect.suspend(() => {
+            drain()
+            return restore(awaitOutcome(entry))
+          })
+        )
+      ) as Effect.Effect<A, E | SqlError>
+    })
+
+  const close = () => {
+    closed = true
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+    const pending = queue
+    queue = []
+    fail(pending, closedError())
+  }
+
+  return { write, close }
+}

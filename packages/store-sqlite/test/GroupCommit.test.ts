@@ -1,0 +1,148 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Either } from "effect"
+import type { SyncSql } from "../src/internal/access.js"
+import * as GroupCommit from "../src/internal/groupCommit.js"
+
+const unusedSql: SyncSql = {
+  all: () => [],
+  insert: () => 0
+}
+
+/** A connection that logs the statements the writer runs around the bodies. */
+const scripted = (options: { readonly commitFails?: boolean } = {}) => {
+  const log: Array<string> = []
+  let open = false
+  let inApplicationTransaction = false
+  let freeWaiter: (() => void) | undefined
+  const connection: GroupCommit.Connection = {
+    sql: unusedSql,
+    inTransaction: () => open || inApplicationTransaction,
+    begin: () => {
+      log.push("begin")
+      open = true
+    },
+    commit: () => {
+      log.push("commit")
+      if (options.commitFails) throw Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR" })
+      open = false
+    },
+    rollback: () => {
+      if (!open) return
+      log.push("rollback")
+      open = false
+    },
+    savepoint: () => log.push("savepoint"),
+    release: () => log.push("release"),
+    rollbackToSavepoint: () => log.push("rollback to savepoint")
+  }
+  const writer = GroupCommit.make({
+    connection,
+    whenFree: (run) => {
+      freeWaiter = run
+    },
+    onCommit: () => log.push("onCommit")
+  })
+  const body =
+    (name: string, outcome: Either.Either<string, string> = Either.right(name)) =>
+    () => {
+      log.push(name)
+      return outcome
+    }
+  return {
+    log,
+    writer,
+    body,
+    openApplicationTransaction: () => {
+      inApplicationTransaction = true
+    },
+    endApplicationTransaction: () => {
+      inApplicationTransaction = false
+      freeWaiter?.()
+    }
+  }
+}
+
+describe("GroupCommit", () => {
+  it.effect("a lone write runs in a plain transaction, without savepoints", () =>
+    Effect.gen(function* () {
+      const { body, log, writer } = scripted()
+      assert.strictEqual(yield* writer.write(body("a")), "a")
+      assert.deepStrictEqual(log, ["begin", "a", "commit", "onCommit"])
+    })
+  )
+
+  it.effect("writes queued together share one transaction; answers come after the commit", () =>
+    Effect.gen(function* () {
+      const { body, log, writer } = scripted()
+      const answered = (name: string) => (outcome: unknown) =>
+        Effect.sync(() => log.push(`answer ${name}`, String(outcome)))
+      yield* Effect.all(
+        [
+          writer.write(body("a")).pipe(Effect.either, Effect.flatMap(answered("a"))),
+          writer.write(body("b", Either.left("refused"))).pipe(Effect.either, Effect.flatMap(answered("b")))
+        ],
+        { concurrency: "unbounded" }
+      )
+      assert.deepStrictEqual(log.slice(0, 9), [
+        "begin",
+        "savepoint",
+        "a",
+        "release",
+        "savepoint",
+        "b",
+        "rollback to savepoint",
+        "commit",
+        "onCommit"
+      ])
+      assert.deepStrictEqual(
+        log.slice(9).filter((line) => line.startsWith("answer")),
+        ["answer a", "answer b"]
+      )
+    })
+  )
+
+  it.effect("a failed commit rolls back and fails every write of the group", () =>
+    Effect.gen(function* () {
+      const { body, log, writer } = scripted({ commitFails: true })
+      const results = yield* Effect.all([writer.write(body("a")), writer.write(body("b"))].map(Effect.either), {
+        concurrency: "unbounded"
+      })
+      for (const result of results) {
+        assert.isTrue(Either.isLeft(result))
+        if (Either.isLeft(result))
+          assert.strictEqual((result.left as { cause?: { code?: string } }).cause?.code, "SQLITE_IOERR")
+      }
+      assert.deepStrictEqual(log.slice(-2), ["commit", "rollback"])
+      assert.notInclude(log, "onCommit")
+    })
+  )
+
+  it.effect("while an application transaction is open, the group waits until it has ended", () =>
+    Effect.gen(function* () {
+      const { body, endApplicationTransaction, log, openApplicationTransaction, writer } = scripted()
+      openApplicationTransaction()
+      const fiber = yield* Effect.fork(
+        Effect.all([writer.write(body("a")), writer.write(body("b"))], { concurrency: 2 })
+      )
+      yield* Effect.yieldNow()
+      yield* Effect.yieldNow()
+      assert.deepStrictEqual(log, [])
+      endApplicationTransaction()
+      assert.deepStrictEqual(yield* fiber.await.pipe(Effect.flatten), ["a", "b"])
+      assert.deepStrictEqual(log[0], "begin")
+    })
+  )
+
+  it.effect("close fails what is still queued", () =>
+    Effect.gen(function* () {
+      const { body, openApplicationTransaction, writer } = scripted()
+      openApplicationTransaction()
+      const fiber = yield* Effect.fork(Effect.either(writer.write(body("a"))))
+      yield* Effect.yieldNow()
+      yield* Effect.yieldNow()
+      writer.close()
+      const result = yield* fiber.await.pipe(Effect.flatten)
+      assert.isTrue(Either.isLeft(result))
+    })
+  )
+})
