@@ -21,6 +21,7 @@
  * - `SQLITE_BUSY` / `SQLITE_LOCKED` are waited out by SQLite's `busy_timeout`, then retried 10 more times with
  *   jittered backoff (2 ms to 100 ms), a group as a whole with every append checked again; only then do they
  *   surface, as `EventStoreError`;
+ * - reads select rows as arrays (cheaper than objects) and build each envelope once;
  * - live subscriptions wake at once on appends through the same store (after the commit), and poll the head
  *   position every `pollInterval` for appends by other processes;
  * - positions are SQLite row ids: the events table must only ever be appended to.

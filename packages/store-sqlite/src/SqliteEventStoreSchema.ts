@@ -159,14 +159,25 @@ export const migrate = (
   })
 
 /**
- * The most rows one `INSERT` writes; longer batches take several statements in the same transaction.
+ * The most rows one multi-row `INSERT` writes (over a client, where each statement is a round through its Effects);
+ * longer batches take several statements in the same transaction. On a database the store owns, rows are inserted
+ * one at a time by one prepared statement, which is cheaper still.
  *
  * @since 0.1.0
  * @category constants
  */
 export const maxRowsPerInsert = 100
 
-const columns = "position, stream_id, version, event_id, type, data, metadata, recorded_at"
+/**
+ * The columns reads select, in this order (rows are read as arrays): `readAll` adds `stream_id` at the end, stream
+ * reads know it already.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const readColumns = ["position", "version", "event_id", "type", "data", "metadata", "recorded_at"] as const
+
+const columns = readColumns.join(", ")
 
 /**
  * The SQL text of the engine's statements for one events table.
@@ -178,7 +189,10 @@ export interface Statements {
   readonly streamVersion: string
   readonly headPosition: string
   readonly storedIds: string
-  readonly insert: (rows: number) => string
+  /** Inserts one event. */
+  readonly insert: string
+  /** Inserts `rows` events, returning the version and position of each. */
+  readonly insertRows: (rows: number) => string
   readonly readForward: string
   readonly readBackward: string
   readonly readAll: string
@@ -192,19 +206,18 @@ export interface Statements {
  */
 export const statements = (tables: TableNames): Statements => {
   const events = quote(tables.events)
+  const into = `INSERT INTO ${events} (stream_id, version, event_id, type, data, metadata, recorded_at) VALUES `
   const inserts: Array<string> = []
   return {
     streamVersion: `SELECT COALESCE(MAX(version), 0) AS version FROM ${events} WHERE stream_id = ?`,
     headPosition: `SELECT COALESCE(MAX(position), 0) AS position FROM ${events}`,
     storedIds: `SELECT event_id, version, position, type, data FROM ${events} WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))`,
-    insert: (rows) =>
+    insert: `${into}(?, ?, ?, ?, ?, ?, ?)`,
+    insertRows: (rows) =>
       (inserts[rows] ??=
-        `INSERT INTO ${events} (stream_id, version, event_id, type, data, metadata, recorded_at) VALUES ${Array.from(
-          { length: rows },
-          () => "(?, ?, ?, ?, ?, ?, ?)"
-        ).join(", ")} RETURNING version, position`),
+        `${into}${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING version, position`),
     readForward: `SELECT ${columns} FROM ${events} WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version ASC LIMIT ?`,
     readBackward: `SELECT ${columns} FROM ${events} WHERE stream_id = ? AND version <= ? AND version >= ? ORDER BY version DESC LIMIT ?`,
-    readAll: `SELECT ${columns} FROM ${events} WHERE position > ? ORDER BY position ASC LIMIT ?`
+    readAll: `SELECT ${columns}, stream_id FROM ${events} WHERE position > ? ORDER BY position ASC LIMIT ?`
   }
 }

@@ -1,7 +1,6 @@
 /**
- * The SQLite storage engine: the `StorageEngine` contract over one `@effect/sql` client, with every append in a
- * `BEGIN IMMEDIATE` transaction (shared with concurrent appends on a database the store owns) and live readers woken
- * in-process after each commit and across processes by polling.
+ * The SQLite storage engine: the `StorageEngine` contract over one `@effect/sql` client, with every append in one
+ * `BEGIN IMMEDIATE` transaction and live readers woken in-process at once and across processes by polling.
  *
  * @since 0.1.0
  */
@@ -18,16 +17,17 @@ import { Duration, Effect, Either, Schedule } from "effect"
 import type { Access, SyncSql } from "./internal/access.js"
 import { maxRowsPerInsert, type Statements } from "./SqliteEventStoreSchema.js"
 
-interface EventRow {
-  readonly position: number
-  readonly stream_id: string
-  readonly version: number
-  readonly event_id: string
-  readonly type: string
-  readonly data: string
-  readonly metadata: string
-  readonly recorded_at: number
-}
+/** A row of a read, as an array in the order of `readColumns`; `readAll` adds the stream id at the end. */
+type EventRow = readonly [
+  position: number,
+  version: number,
+  eventId: string,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: number,
+  streamId?: string
+]
 
 interface StoredIdRow {
   readonly event_id: string
@@ -49,41 +49,34 @@ const parse = (text: string): unknown => {
   }
 }
 
-const decodeRow = (row: EventRow): RecordedEvent.RecordedEvent | EventStoreError.EventDecodeError => {
-  const fail = (reason: string) =>
-    new EventStoreError.EventDecodeError({
-      streamId: row.stream_id,
-      version: row.version,
-      position: row.position,
-      type: row.type,
-      reason
-    })
-  const data = parse(row.data)
-  if (data === unparseable) return fail("the stored data is not valid JSON")
-  const metadata = row.metadata === "{}" ? emptyMetadata : parse(row.metadata)
-  if (metadata === unparseable || typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-    return fail("the stored metadata is not a JSON object")
-  }
-  return {
-    id: row.event_id,
-    streamId: row.stream_id as StreamId.StreamId,
-    version: row.version,
-    position: row.position,
-    type: row.type,
-    data,
-    metadata: metadata as RecordedEvent.EventMetadata,
-    recordedAt: new Date(row.recorded_at)
-  }
-}
+const decodeFailure = (row: EventRow, streamId: string, reason: string) =>
+  new EventStoreError.EventDecodeError({ streamId, version: row[1], position: row[0], type: row[3], reason })
 
+/** Builds the envelopes of a page of rows; `streamId` is the stream read, or undefined for `readAll`. */
 const decodeRows = (
-  rows: ReadonlyArray<unknown>
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  streamId: StreamId.StreamId | undefined
 ): Either.Either<ReadonlyArray<RecordedEvent.RecordedEvent>, EventStoreError.EventDecodeError> => {
   const out: Array<RecordedEvent.RecordedEvent> = new Array(rows.length)
   for (let i = 0; i < rows.length; i++) {
-    const decoded = decodeRow(rows[i] as EventRow)
-    if (decoded instanceof EventStoreError.EventDecodeError) return Either.left(decoded)
-    out[i] = decoded
+    const row = rows[i] as EventRow
+    const stream = streamId ?? (row[7] as StreamId.StreamId)
+    const data = parse(row[4])
+    if (data === unparseable) return Either.left(decodeFailure(row, stream, "the stored data is not valid JSON"))
+    const metadata = row[5] === "{}" ? emptyMetadata : parse(row[5])
+    if (metadata === unparseable || typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+      return Either.left(decodeFailure(row, stream, "the stored metadata is not a JSON object"))
+    }
+    out[i] = {
+      id: row[2],
+      streamId: stream,
+      version: row[1],
+      position: row[0],
+      type: row[3],
+      data,
+      metadata: metadata as RecordedEvent.EventMetadata,
+      recordedAt: new Date(row[6])
+    }
   }
   return Either.right(out)
 }
@@ -132,6 +125,14 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
   const insert = (db: SyncSql, request: StorageEngine.AppendRequest, current: number): AppendOutcome => {
     const { events, recordedAt, streamId } = request
     const positions: Array<number> = new Array(events.length)
+    if (db.prepared) {
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!
+        const params = [streamId, current + i + 1, event.id, event.type, event.dataJson, event.metadataJson, recordedAt]
+        positions[i] = db.insert(sql.insert, params)
+      }
+      return Either.right({ version: current + events.length, positions })
+    }
     for (let start = 0; start < events.length; start += maxRowsPerInsert) {
       const end = Math.min(events.length, start + maxRowsPerInsert)
       const params: Array<unknown> = []
@@ -139,11 +140,7 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
         const event = events[i]!
         params.push(streamId, current + i + 1, event.id, event.type, event.dataJson, event.metadataJson, recordedAt)
       }
-      if (end - start === 1) {
-        positions[start] = db.insert(sql.insert(1), params)
-        continue
-      }
-      const rows = db.all(sql.insert(end - start), params) as ReadonlyArray<{
+      const rows = db.all(sql.insertRows(end - start), params) as ReadonlyArray<{
         readonly version: number
         readonly position: number
       }>
@@ -153,7 +150,7 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
   }
 
   const checkAndInsert = (db: SyncSql, request: StorageEngine.AppendRequest): AppendOutcome => {
-    const current = (db.all(sql.streamVersion, [request.streamId])[0] as { readonly version: number }).version
+    const current = db.value(sql.streamVersion, [request.streamId]) as number
     if (!ExpectedVersion.matches(request.expectedVersion, current)) {
       return Either.left(
         new EventStoreError.WrongExpectedVersion({
@@ -196,32 +193,39 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
   const append = (request: StorageEngine.AppendRequest) =>
     Effect.catchTag(access.write(appendBody(request)), "SqlError", appendFailed)
 
+  const readStreamFailed = storeError("readStream")
   const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
-    access
-      .read((db) =>
+    Effect.catchTag(
+      access.read((db) =>
         decodeRows(
-          db.all(range.direction === "forward" ? sql.readForward : sql.readBackward, [
+          db.rows(range.direction === "forward" ? sql.readForward : sql.readBackward, [
             streamId,
             range.from,
             range.to,
             range.limit
-          ])
+          ]),
+          streamId
         )
-      )
-      .pipe(Effect.catchTag("SqlError", storeError("readStream")))
+      ),
+      "SqlError",
+      readStreamFailed
+    )
 
+  const readAllFailed = storeError("readAll")
   const readAll = (after: number, limit: number) =>
-    access
-      .read((db) => decodeRows(db.all(sql.readAll, [after, limit])))
-      .pipe(Effect.catchTag("SqlError", storeError("readAll")))
+    Effect.catchTag(
+      access.read((db) => decodeRows(db.rows(sql.readAll, [after, limit]), undefined)),
+      "SqlError",
+      readAllFailed
+    )
 
   const streamVersion = (streamId: StreamId.StreamId) =>
     access
-      .read((db) => Either.right((db.all(sql.streamVersion, [streamId])[0] as { readonly version: number }).version))
+      .read((db) => Either.right(db.value(sql.streamVersion, [streamId]) as number))
       .pipe(Effect.catchTag("SqlError", storeError("streamVersion")))
 
   const headPosition = access
-    .read((db) => Either.right((db.all(sql.headPosition, [])[0] as { readonly position: number }).position))
+    .read((db) => Either.right(db.value(sql.headPosition, []) as number))
     .pipe(Effect.catchTag("SqlError", storeError("headPosition")))
 
   const awaitAppend = (after: number) => {

@@ -14,14 +14,20 @@ import { SqlError } from "@effect/sql/SqlError"
 import { Cause, Effect, Either, Exit, Option, Schedule } from "effect"
 
 /**
- * Synchronous statements with bound parameters, throwing on failure: `all` returns the rows, `insert` runs an
- * `INSERT` and returns the row id of the last row it inserted.
+ * Synchronous statements with bound parameters, throwing on failure: `all` returns the rows as objects, `rows` as
+ * arrays of column values (cheaper to build), `value` the first column of the first row, and `insert` runs an
+ * `INSERT` and returns the row id of the last row it inserted. `prepared` says whether each statement is prepared
+ * once and cheap to run (so a batch is best inserted one row at a time) or goes through a client per call (so one
+ * statement for many rows is cheaper).
  *
  * @since 0.1.0
  * @internal
  */
 export interface SyncSql {
+  readonly prepared: boolean
   readonly all: (sql: string, params: ReadonlyArray<unknown>) => ReadonlyArray<unknown>
+  readonly rows: (sql: string, params: ReadonlyArray<unknown>) => ReadonlyArray<ReadonlyArray<unknown>>
+  readonly value: (sql: string, params: ReadonlyArray<unknown>) => unknown
   readonly insert: (sql: string, params: ReadonlyArray<unknown>) => number
 }
 
@@ -184,7 +190,10 @@ const runNow = <A>(effect: Effect.Effect<A, SqlError>): A => {
 }
 
 const syncOver = (conn: Connection): SyncSql => ({
+  prepared: false,
   all: (text, params) => runNow(conn.execute(text, params, undefined)),
+  rows: (text, params) => runNow(conn.executeValues(text, params)),
+  value: (text, params) => runNow(conn.executeValues(text, params))[0]?.[0],
   insert: (text, params) => {
     runNow(conn.execute(text, params, undefined))
     const rows = runNow(conn.execute("SELECT last_insert_rowid() AS id", [], undefined))

@@ -1,7 +1,7 @@
 /**
  * A better-sqlite3 database the store opens and owns. It serves two users of the one connection:
  *
- * - the engine, whose bodies run as plain synchronous better-sqlite3 calls on prepared statements (one Effect
+ * - the engine, whose bodies run as plain synchronous better-sqlite3 calls on statements prepared once (one Effect
  *   per append or read, not one per statement); its writes go through the group writer (`groupCommit.ts`);
  * - the application, through an `@effect/sql` `SqliteClient` over the same connection (`client.ts`).
  *
@@ -42,6 +42,35 @@ import * as GroupCommit from "./groupCommit.js"
 export interface Database {
   readonly client: SqliteClient.SqliteClient
   readonly access: Access
+}
+
+/** Statements prepared once per text, in the three result shapes the engine uses. */
+const preparedStatements = (db: Sqlite.Database): SyncSql => {
+  const objects = new Map<string, Sqlite.Statement>()
+  const arrays = new Map<string, Sqlite.Statement>()
+  const values = new Map<string, Sqlite.Statement>()
+  const prepare = (cache: Map<string, Sqlite.Statement>, text: string, mode: "objects" | "arrays" | "values") => {
+    let statement = cache.get(text)
+    if (statement === undefined) {
+      statement = db.prepare(text)
+      if (mode === "arrays" && statement.reader) statement.raw(true)
+      if (mode === "values" && statement.reader) statement.pluck(true)
+      cache.set(text, statement)
+    }
+    return statement
+  }
+  return {
+    prepared: true,
+    all: (text, params) => {
+      const statement = prepare(objects, text, "objects")
+      if (statement.reader) return statement.all(...params)
+      statement.run(...params)
+      return []
+    },
+    rows: (text, params) => prepare(arrays, text, "arrays").all(...params) as ReadonlyArray<ReadonlyArray<unknown>>,
+    value: (text, params) => prepare(values, text, "values").get(...params),
+    insert: (text, params) => Number(prepare(objects, text, "objects").run(...params).lastInsertRowid)
+  }
 }
 
 const transactionStatements = (db: Sqlite.Database, sql: SyncSql): GroupCommit.Connection => {
@@ -100,25 +129,7 @@ export const open = (options: {
     )
     const semaphore = yield* Effect.makeSemaphore(1)
     const { client, connection } = yield* ApplicationClient.make({ db, filename: options.filename, semaphore })
-    // The engine's statements: a fixed set of texts, prepared once.
-    const prepared = new Map<string, Sqlite.Statement>()
-    const statement = (text: string) => {
-      let statement = prepared.get(text)
-      if (statement === undefined) {
-        statement = db.prepare(text)
-        prepared.set(text, statement)
-      }
-      return statement
-    }
-    const sync: SyncSql = {
-      all: (text, params) => {
-        const prepared = statement(text)
-        if (prepared.reader) return prepared.all(...params)
-        prepared.run(...params)
-        return []
-      },
-      insert: (text, params) => Number(statement(text).run(...params).lastInsertRowid)
-    }
+    const sync = preparedStatements(db)
 
     const listeners: Array<() => void> = []
     const writer = GroupCommit.make({
