@@ -104,6 +104,17 @@ describe("GroupCommit", () => {
     })
   )
 
+  it.effect("a write of one statement shares the transaction without a savepoint", () =>
+    Effect.gen(function* () {
+      const { body, log, writer } = scripted()
+      yield* Effect.all([writer.write(body("a"), true), writer.write(body("b", Either.left("refused")), true)], {
+        concurrency: "unbounded",
+        mode: "either"
+      })
+      assert.deepStrictEqual(log, ["begin", "a", "b", "commit", "onCommit"])
+    })
+  )
+
   it.effect("a failed commit rolls back and fails every write of the group", () =>
     Effect.gen(function* () {
       const { body, log, writer } = scripted({ commitFails: true })

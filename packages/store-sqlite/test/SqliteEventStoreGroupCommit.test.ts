@@ -52,11 +52,12 @@ describe("SqliteEventStore group commit", () => {
             Effect.either(store.append("same", [event(2)], { expectedVersion: ExpectedVersion.noStream })),
             store.append("repeat", [{ id, ...event(1) }]),
             store.append("repeat", [{ id, ...event(1) }]),
-            Effect.either(store.append("rejected", [event(1), event(2, "Rejected"), event(3)]))
+            Effect.either(store.append("rejected", [event(1), event(2, "Rejected"), event(3)])),
+            Effect.either(store.append("rejected-alone", [event(1, "Rejected")]))
           ],
           { concurrency: "unbounded" }
         )
-        const [ok, wrong, sameFirst, sameSecond, repeatFirst, repeatSecond, rejected] = results
+        const [ok, wrong, sameFirst, sameSecond, repeatFirst, repeatSecond, rejected, rejectedAlone] = results
         assert.deepStrictEqual(
           ok.map((result) => result.version),
           Array.from({ length: 20 }, () => 1)
@@ -72,6 +73,8 @@ describe("SqliteEventStore group commit", () => {
         assert.strictEqual(committedEvents("repeat"), 1)
         assert.isTrue(Either.isLeft(rejected) && rejected.left._tag === "EventStoreError")
         assert.strictEqual(committedEvents("rejected"), 0)
+        assert.isTrue(Either.isLeft(rejectedAlone) && rejectedAlone.left._tag === "EventStoreError")
+        assert.strictEqual(committedEvents("rejected-alone"), 0)
         assert.strictEqual(committedEvents("same"), 1)
         const positions = [...ok.flatMap((result) => result.positions), ...repeatFirst.positions]
         assert.strictEqual(new Set(positions).size, positions.length)

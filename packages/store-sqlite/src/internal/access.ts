@@ -48,9 +48,11 @@ export type Body<A, E> = (sql: SyncSql) => Either.Either<A, E>
 export interface Access {
   /**
    * Runs a body in a write transaction (a savepoint inside the caller's own transaction), all or nothing, and
-   * answers once that transaction committed.
+   * answers once that transaction committed. `oneStatement`: the body fails, if at all, before it writes, and writes
+   * with at most one statement (which SQLite rolls back by itself when it fails), so it needs no savepoint of its own
+   * when it shares a transaction.
    */
-  readonly write: <A, E>(body: Body<A, E>) => Effect.Effect<A, E | SqlError>
+  readonly write: <A, E>(body: Body<A, E>, oneStatement?: boolean) => Effect.Effect<A, E | SqlError>
   /** Runs a read-only body with no other statement in between. */
   readonly read: <A, E>(body: Body<A, E>) => Effect.Effect<A, E | SqlError>
   /** Registers a listener called after each commit of a write, before the writers are answered. */

@@ -162,9 +162,9 @@ export const open = (options: {
             )
       )
 
-    const write = <A, E>(body: Body<A, E>): Effect.Effect<A, E | SqlError> =>
+    const write = <A, E>(body: Body<A, E>, oneStatement?: boolean): Effect.Effect<A, E | SqlError> =>
       Effect.suspend(() => {
-        if (!db.inTransaction) return writer.write(body)
+        if (!db.inTransaction) return writer.write(body, oneStatement)
         const written = retryBusy(
           exclusive(
             () => transact(sync, body, immediate),

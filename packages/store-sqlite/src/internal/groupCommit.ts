@@ -2,15 +2,19 @@
  * Group commit: the writes waiting for the connection's single writer go into one transaction, each in its own
  * savepoint, and every writer is answered after that transaction committed.
  *
- * The first write to find the writer idle becomes the leader: it yields once to the fiber scheduler, so that every
- * fiber that is runnable at that moment can queue its write, then runs the whole queue as one group on its own fiber
- * and takes its answer directly; the others wait for theirs. No timer is involved: a lone write costs one scheduler
- * turn, and writes that arrive together share one `BEGIN IMMEDIATE … COMMIT` (at most `maxGroup` of them; the rest
- * form the next group at once).
+ * The first write to find the writer idle becomes the leader and runs the whole queue as one group on its own fiber,
+ * taking its answer directly; the others wait for theirs. To let the others queue, the leader first yields once to
+ * the fiber scheduler, so that every fiber runnable at that moment can queue its write. That yield costs about as much
+ * as a lone write's statements, and a fiber writing again right after its own write has nobody to wait for: so the
+ * leader yields only when the last group had more than one write, or when its fiber is not the one that wrote last
+ * (writers may have become concurrent); a fiber that keeps writing alone runs at once. No timer is involved, and a
+ * group holds at most `maxGroup` writes (the rest form the next group at once).
  *
  * - A group of one runs as a plain transaction; in a larger group each write runs between `SAVEPOINT` and `RELEASE`,
- *   and a typed failure or a statement error rolls back to its savepoint, failing that write alone. Writes run in
- *   queue order, so each one sees what the writes before it in the group wrote.
+ *   and a typed failure or a statement error rolls back to its savepoint, failing that write alone. A write marked
+ *   `oneStatement` (it fails before writing, or writes with one statement, which SQLite undoes by itself if it fails)
+ *   runs without a savepoint. Writes run in queue order, so each one sees what the writes before it in the group
+ *   wrote.
  * - If `BEGIN` or `COMMIT` fails, or a statement error ends the whole transaction, every write of the group gets the
  *   error — except `SQLITE_BUSY` / `SQLITE_LOCKED`, after which the group goes back to the head of the queue and is
  *   run again, each write checked afresh, after a jittered backoff (2 ms doubling up to 100 ms); a write busy more
@@ -71,7 +75,7 @@ export interface Options {
  * @internal
  */
 export interface GroupWriter {
-  readonly write: <A, E>(body: Body<A, E>) => Effect.Effect<A, E | SqlError>
+  readonly write: <A, E>(body: Body<A, E>, oneStatement?: boolean) => Effect.Effect<A, E | SqlError>
   readonly close: () => void
 }
 
@@ -79,6 +83,7 @@ type Outcome = Either.Either<unknown, unknown>
 
 interface Entry {
   readonly body: Body<unknown, unknown>
+  readonly oneStatement: boolean
   /** How to answer a writer that is waiting; until it waits, the outcome is kept in `outcome`. */
   resume: ((outcome: Outcome) => void) | undefined
   outcome: Outcome | undefined
@@ -103,6 +108,10 @@ export const make = (options: Options): GroupWriter => {
   const { connection, onCommit, whenFree } = options
   const { sql } = connection
   const maxGroup = options.maxGroup ?? 1000
+  /** Whether the last group had company: then leaders yield to gather the next one. */
+  let grouping = false
+  /** The id of the fiber whose write came last. */
+  let lastWriter = -1
   let queue: Array<Entry> = []
   let scheduled = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -141,8 +150,8 @@ export const make = (options: Options): GroupWriter => {
   }
 
   /** Runs one write inside the group's transaction; throws what ends the whole transaction. */
-  const runInSavepoint = (entry: Entry): Outcome => {
-    connection.savepoint()
+  const runInGroup = (entry: Entry): Outcome => {
+    if (!entry.oneStatement) connection.savepoint()
     let outcome: Outcome
     try {
       outcome = entry.body(sql)
@@ -150,6 +159,7 @@ export const make = (options: Options): GroupWriter => {
       if (isBusy(error) || !connection.inTransaction()) throw error
       outcome = Either.left(toSqlError(error))
     }
+    if (entry.oneStatement) return outcome
     if (Either.isRight(outcome)) connection.release()
     else connection.rollbackToSavepoint()
     return outcome
@@ -168,7 +178,7 @@ export const make = (options: Options): GroupWriter => {
         else connection.rollback()
       } else {
         for (let i = 0; i < group.length; i++) {
-          const outcome = runInSavepoint(group[i]!)
+          const outcome = runInGroup(group[i]!)
           outcomes[i] = outcome
           if (Either.isRight(outcome)) wrote = true
         }
@@ -184,6 +194,7 @@ export const make = (options: Options): GroupWriter => {
       else fail(group, error)
       return
     }
+    grouping = group.length > 1
     if (wrote) onCommit()
     for (let i = 0; i < group.length; i++) settle(group[i]!, outcomes[i]!)
   }
@@ -237,10 +248,11 @@ export const make = (options: Options): GroupWriter => {
           return dequeue(entry)
         })
 
-  const write = <A, E>(body: Body<A, E>): Effect.Effect<A, E | SqlError> =>
-    Effect.suspend(() => {
+  const write = <A, E>(body: Body<A, E>, oneStatement = false): Effect.Effect<A, E | SqlError> =>
+    Effect.withFiberRuntime((fiber) => {
       const entry: Entry = {
         body: body as Body<unknown, unknown>,
+        oneStatement,
         resume: undefined,
         outcome: undefined,
         attempts: 0,
@@ -248,8 +260,15 @@ export const make = (options: Options): GroupWriter => {
       }
       enqueue(entry)
       if (scheduled) return awaitOutcome(entry) as Effect.Effect<A, E | SqlError>
-      // The leader: let the fibers that are runnable now queue their writes, then run the group.
       scheduled = true
+      const writer = fiber.id().id
+      if (!grouping && writer === lastWriter) {
+        // The same fiber writes again, and wrote alone last time: nobody to wait for.
+        drain()
+        return awaitOutcome(entry) as Effect.Effect<A, E | SqlError>
+      }
+      lastWriter = writer
+      // Let the fibers that are runnable now queue their writes, then run the group.
       return Effect.uninterruptibleMask((restore) =>
         Effect.zipRight(
           Effect.yieldNow(),
