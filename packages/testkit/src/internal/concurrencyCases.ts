@@ -62,6 +62,27 @@ export const concurrencyCases = (it: It) => {
     })
   )
 
+  it.effect("20 fibers appending the same batch with its ids at once: all get the first result, stored once", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("repeat-race")
+      const batch = [
+        { id: crypto.randomUUID(), type: "Noted", data: { text: "one" } },
+        { id: crypto.randomUUID(), type: "Noted", data: { text: "two" } }
+      ]
+      const results = yield* Effect.all(
+        Array.from({ length: 20 }, () => EventStore.append(id, batch, { expectedVersion: ExpectedVersion.noStream })),
+        { concurrency: "unbounded" }
+      )
+      for (const result of results) assert.deepStrictEqual(result, results[0])
+      assert.strictEqual(results[0]!.version, 2)
+      const events = yield* readStreamAll(id)
+      assert.deepStrictEqual(
+        events.map((e) => e.position),
+        results[0]!.positions
+      )
+    })
+  )
+
   it.effect("concurrent appends to many streams keep versions gapless and positions unique", () =>
     Effect.gen(function* () {
       const streams = Array.from({ length: 100 }, (_, i) => uniqueStream(`concurrent-${i}`))
