@@ -12,12 +12,18 @@
  *   inserts. On a database the store opened itself this runs as synchronous better-sqlite3 calls on statements
  *   prepared once, so no other statement of the process can come in between;
  * - group commit (on a database the store opened): appends that wait for the writer at the same time share one
- *   transaction, each in its own savepoint. The first append yields once to the fiber scheduler (no timer), lets
- *   the fibers that are runnable queue theirs, then commits them all, so a lone append costs one scheduler turn and
- *   concurrent appenders pay one commit per group instead of one each. An append that fails its expected version, repeats stored ids or fails a statement rolls back to its
- *   savepoint alone; each append sees the ones before it in the group; every appender is answered only after the
- *   `COMMIT`, and if the commit fails, all of them get the error. An append inside the application's transaction
- *   (`layerWithClient` + `sql.withTransaction`) joins that transaction instead, in a savepoint, and is not grouped;
+ *   transaction, each in its own savepoint (none for a one-event append, whose single INSERT SQLite undoes by itself
+ *   if it fails). When appenders may be concurrent (the last group had several appends, or the append comes from
+ *   another fiber than the last one), the first append yields once to the fiber scheduler, lets the runnable fibers
+ *   queue theirs, then commits them all; a fiber appending alone runs at once. No timer. An append that fails its
+ *   expected version, repeats stored ids or fails a statement rolls back alone; each append sees the ones before it
+ *   in the group; every appender is answered only after the `COMMIT`, and if the commit fails, all of them get the
+ *   error. An append inside the application's transaction (`layerWithClient` + `sql.withTransaction`) joins that
+ *   transaction instead, in a savepoint, and is not grouped. What a group saves is the per-transaction cost (the
+ *   commit's `fsync` under `synchronous = FULL`, locking, WAL bookkeeping), not the pages written: single-event
+ *   appends to distinct streams still dirty one index leaf per stream in each unique index (about 2.6 WAL pages per
+ *   append in a group of 100, against 3.6 alone). Under `NORMAL` they gain far less than the group size (bare
+ *   better-sqlite3 gains 1.7 times at 100 streams of 1,000 events); under `FULL` grouping shares the `fsync`;
  * - `SQLITE_BUSY` / `SQLITE_LOCKED` are waited out by SQLite's `busy_timeout`, then retried 10 more times with
  *   jittered backoff (2 ms to 100 ms), a group as a whole with every append checked again; only then do they
  *   surface, as `EventStoreError`;
