@@ -258,7 +258,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
           Either.right(initial) as Either.Either<Loaded<S>, EventDecodeError>,
           Either.isRight,
           (loaded, event) => Either.flatMap(loaded, (l) => foldPage(l, [event]))
-        ).pipe(Effect.flatMap((loaded) => loaded))
+        ).pipe(Effect.flatten)
       })
     )
 

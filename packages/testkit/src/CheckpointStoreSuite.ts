@@ -77,7 +77,9 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
           store.commit(
             name,
             { from: 3, to: 12 },
-            Effect.sync(() => void (ran = true))
+            Effect.sync(() => {
+              ran = true
+            })
           )
         )
         assert.instanceOf(error, CheckpointStore.CheckpointConflict)
