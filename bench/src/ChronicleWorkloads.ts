@@ -6,7 +6,14 @@
  * @since 0.1.0
  */
 import { BankAccount } from "@chronicle/bank-account"
-import { EventCodec, EventStore, ExpectedVersion, type RecordedEvent } from "@chronicle/core"
+import {
+  CommandHandler,
+  EventCodec,
+  EventStore,
+  ExpectedVersion,
+  type RecordedEvent,
+  SnapshotStore
+} from "@chronicle/core"
 import { Effect, Stream } from "effect"
 import * as Seed from "./Seed.js"
 import { type Params, streamLength, type WorkloadName } from "./Workload.js"
@@ -19,8 +26,8 @@ import { type Params, streamLength, type WorkloadName } from "./Workload.js"
  * @category models
  */
 export interface ChronicleWorkload {
-  readonly setup: (params: Params) => Effect.Effect<void, unknown, EventStore.EventStore>
-  readonly run: (params: Params) => Effect.Effect<number, unknown, EventStore.EventStore>
+  readonly setup: (params: Params) => Effect.Effect<void, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
+  readonly run: (params: Params) => Effect.Effect<number, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
 }
 
 const noSetup = (_params: Params) => Effect.void
@@ -138,6 +145,54 @@ const handle = {
  * @since 0.1.0
  * @category constants
  */
+const longAccount = BankAccount.streamId("long")
+const snapshotting = CommandHandler.make({
+  decider: BankAccount.decider,
+  codec: BankAccount.codec,
+  snapshots: { schema: BankAccount.State, policy: SnapshotStore.every(100) }
+})
+
+/** An opened account with `background` deposits, a snapshot at its end, then 50 more deposits (the tail). */
+const longAccountSetup = (params: Params) =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    if ((yield* store.streamVersion(longAccount)) > 0) return
+    const opened = BankAccount.AccountOpened.make({ accountId: "long", ownerName: "Long", openedAt })
+    yield* store.append(longAccount, yield* BankAccount.codec.encodeAll([opened]), {
+      expectedVersion: ExpectedVersion.noStream
+    })
+    const length = params.background
+    for (let from = 0; from < length; from += params.batch) {
+      const events = yield* BankAccount.codec.encodeAll(Seed.deposits(from, Math.min(params.batch, length - from)))
+      yield* store.append(longAccount, events, { expectedVersion: ExpectedVersion.exact(from + 1) })
+    }
+    yield* snapshotting.snapshot(longAccount)
+    const tail = yield* BankAccount.codec.encodeAll(Seed.deposits(length, 50))
+    yield* store.append(longAccount, tail, { expectedVersion: ExpectedVersion.exact(length + 1) })
+  })
+
+/** `events` loads of the long account, each checked; returns the number of loads. */
+const loadLong =
+  (
+    load: (
+      streamId: string
+    ) => Effect.Effect<
+      CommandHandler.Loaded<BankAccount.State>,
+      unknown,
+      EventStore.EventStore | SnapshotStore.SnapshotStore
+    >
+  ) =>
+  (params: Params) =>
+    Effect.gen(function* () {
+      for (let n = 0; n < params.events; n++) {
+        const loaded = yield* load(longAccount)
+        if (loaded.version !== params.background + 51 || loaded.state._tag !== "Active") {
+          return yield* Effect.dieMessage(`load-100k: loaded version ${loaded.version}, state ${loaded.state._tag}`)
+        }
+      }
+      return params.events
+    })
+
 export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
   "append-single": { setup: noSetup, run: appendRoundRobin },
   "append-batch": { setup: noSetup, run: appendRoundRobin },
@@ -146,5 +201,7 @@ export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
   "read-all": { setup: store(false), run: readAll },
   handle,
   "read-all-1m": { setup: store(false), run: readAll },
-  "read-all-1m-heap64": { setup: store(false), run: readAll }
+  "read-all-1m-heap64": { setup: store(false), run: readAll },
+  "load-100k": { setup: longAccountSetup, run: loadLong(BankAccount.handler.load) },
+  "load-100k-snapshot": { setup: longAccountSetup, run: loadLong(snapshotting.load) }
 }

@@ -6,11 +6,11 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { EventStore } from "@chronicle/core"
-import { InMemoryEventStore } from "@chronicle/store-memory"
-import { SqliteEventStore } from "@chronicle/store-sqlite"
+import type { EventStore, SnapshotStore } from "@chronicle/core"
+import { InMemoryEventStore, InMemorySnapshotStore } from "@chronicle/store-memory"
+import { SqliteEventStore, SqliteSnapshotStore } from "@chronicle/store-sqlite"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { Effect, type Layer } from "effect"
+import { Effect, Layer } from "effect"
 import * as BareStore from "./BareStore.js"
 import * as BareWorkloads from "./BareWorkloads.js"
 import * as ChronicleWorkloads from "./ChronicleWorkloads.js"
@@ -138,8 +138,13 @@ export const runBare = (run: Run): Measured => {
   return { samples, rssBeforeMb: mb(rssBefore), pragmas }
 }
 
-const storeLayer = (run: Run, file: string): Layer.Layer<EventStore.EventStore, unknown> =>
-  run.store === "memory" ? InMemoryEventStore.layer : SqliteEventStore.layer({ filename: file })
+const storeLayer = (
+  run: Run,
+  file: string
+): Layer.Layer<EventStore.EventStore | SnapshotStore.SnapshotStore, unknown> =>
+  run.store === "memory"
+    ? Layer.merge(InMemoryEventStore.layer, InMemorySnapshotStore.layer)
+    : Layer.provideMerge(SqliteSnapshotStore.layer(), SqliteEventStore.layerWithClient({ filename: file }))
 
 /** The journal mode and `synchronous` level of the SQLite store's own connection. */
 const sqlitePragmas = (run: Run) =>

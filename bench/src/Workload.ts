@@ -37,7 +37,9 @@ export const workloadNames = [
   "read-all",
   "handle",
   "read-all-1m",
-  "read-all-1m-heap64"
+  "read-all-1m-heap64",
+  "load-100k",
+  "load-100k-snapshot"
 ] as const
 
 /**
@@ -155,6 +157,25 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     bulkSetup: true,
     full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 3 },
     quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 }
+  },
+  // Loads of one long account (its length is `background`): here the rate is loads per second, not events.
+  "load-100k": {
+    name: "load-100k",
+    description: "CommandHandler.load of a 100,050-event account by full replay: LOADS per second",
+    fresh: false,
+    bulkSetup: false,
+    full: { events: 10, streams: 1, batch: 1_000, background: 100_000, passes: 1, repetitions: 3 },
+    quick: { events: 5, streams: 1, batch: 1_000, background: 10_000, passes: 1, repetitions: 1 },
+    stores: ["sqlite", "memory"]
+  },
+  "load-100k-snapshot": {
+    name: "load-100k-snapshot",
+    description: "the same account loaded from its latest snapshot (every 100 events) plus 50 events: LOADS per second",
+    fresh: false,
+    bulkSetup: false,
+    full: { events: 2_000, streams: 1, batch: 1_000, background: 100_000, passes: 1, repetitions: 3 },
+    quick: { events: 200, streams: 1, batch: 1_000, background: 10_000, passes: 1, repetitions: 1 },
+    stores: ["sqlite", "memory"]
   },
   // V8 lets garbage pile up while memory is plentiful, so the uncapped peak says more about V8 than about the read.
   // Capping the heap (old space 64 MB, semi-spaces 4 MB) shows the working set: a read that held its events would run
