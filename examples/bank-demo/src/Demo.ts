@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { AccountBalances, BankAccount, Money } from "@chronicle/bank-account"
-import { type CommandHandler, EventStore, ExpectedVersion, type RecordedEvent } from "@chronicle/core"
+import { type CommandHandler, EventStore, ExpectedVersion } from "@chronicle/core"
 import { Clock, Console, Effect, Either, Option, Stream } from "effect"
 
 const rule = "=".repeat(64)
@@ -35,12 +35,6 @@ const transact = (accountId: string, command: BankAccount.Command) =>
     yield* Console.log(
       `${command._tag.padEnd(9)} ${amount.padStart(10)}  -> balance ${dollars(balance)} (v${result.version})`
     )
-  })
-
-const describeEvent = (event: RecordedEvent.RecordedEvent<BankAccount.Event>) =>
-  Either.match(BankAccount.codec.encode(event.data), {
-    onLeft: (error) => error.message,
-    onRight: (encoded) => JSON.stringify(encoded.data)
   })
 
 /** Builds (or brings up to date) the balance read model from the global event order. */
@@ -90,11 +84,12 @@ export const run: Effect.Effect<
   )
 
   yield* section("Event Stream ACC-001")
+  // Each event is checked against its schema, and shown as stored.
   const stream = EventStore.readStream(BankAccount.streamId("ACC-001")).pipe(
-    Stream.mapEffect((event) => BankAccount.codec.decode(event))
+    Stream.mapEffect((event) => Effect.as(BankAccount.codec.decodeData(event), event))
   )
   yield* Stream.runForEach(stream, (event) =>
-    Console.log(`${String(event.version).padStart(3)}. #${event.position} ${event.type}: ${describeEvent(event)}`)
+    Console.log(`${String(event.version).padStart(3)}. #${event.position} ${event.type}: ${JSON.stringify(event.data)}`)
   )
 
   yield* section("Building Projection")

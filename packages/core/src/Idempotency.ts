@@ -24,12 +24,13 @@ export type Outcome =
 const fresh: Outcome = { _tag: "Fresh" }
 
 /**
- * Whether any event of the batch carries a caller-chosen id (only then can the batch repeat an earlier one).
+ * Whether the batch carries caller-chosen ids (only then can it repeat an earlier one). Batches carry ids on every
+ * event or on none, so the first event tells, and an id-less batch costs no scan.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const hasProvidedIds = (events: ReadonlyArray<PreparedEvent>): boolean => events.some((e) => e.idProvided)
+export const hasProvidedIds = (events: ReadonlyArray<PreparedEvent>): boolean => events[0]?.idProvided === true
 
 /**
  * Decides a batch's outcome from the events of its stream that carry any of the batch's ids.
