@@ -18,6 +18,7 @@ import {
   type BankAccountError,
   InsufficientFunds,
   InvalidAccountId,
+  InvalidCommand,
   InvalidDate,
   InvalidOwnerName,
   PositiveBalance
@@ -150,11 +151,18 @@ export const evolve = (state: State, event: Event): State => {
 
 type Decision = Either.Either<ReadonlyArray<Event>, BankAccountError>
 
-const isValidDate = (date: Date): boolean => !Number.isNaN(date.getTime())
+// Commands come from JSON, forms and queues: every field `decide` reads is checked for its type first.
+const isValidDate = (date: unknown): boolean => date instanceof Date && !Number.isNaN(date.getTime())
 
 const decideOpen = (command: typeof OpenAccount.Type, state: State): Decision => {
   if (state._tag !== "NotOpened") return Either.left(new AccountAlreadyOpened({ accountId: state.accountId }))
   const { accountId, openedAt, ownerName } = command
+  if (typeof accountId !== "string") {
+    return Either.left(new InvalidAccountId({ accountId: String(accountId), reason: "the account id must be text" }))
+  }
+  if (typeof ownerName !== "string") {
+    return Either.left(new InvalidOwnerName({ ownerName: String(ownerName), reason: "the owner name must be text" }))
+  }
   if (accountId.trim().length === 0) {
     return Either.left(new InvalidAccountId({ accountId, reason: "the account id must not be blank" }))
   }
@@ -191,18 +199,23 @@ const decideClose = (command: typeof CloseAccount.Type, state: State): Decision 
   if (state._tag === "NotOpened") return Either.left(new AccountNotFound())
   if (state._tag === "Closed") return Either.left(new AccountAlreadyClosed({ accountId: state.accountId }))
   if (state.balance > 0) return Either.left(new PositiveBalance({ balance: state.balance }))
+  if (typeof command.reason !== "string") return Either.left(new InvalidCommand({ reason: "the reason must be text" }))
   if (!isValidDate(command.closedAt)) return Either.left(new InvalidDate({ field: "closedAt" }))
   return Either.right([{ _tag: "AccountClosed", reason: command.reason, closedAt: command.closedAt }])
 }
 
 /**
  * Decides the events a command records against the current state, or the rule it breaks. Pure and total: it never
- * throws, reads no clock and draws no random numbers (times come in the commands).
+ * throws, whatever it is given (a command that is not one, or has fields of the wrong types, is a typed error), reads
+ * no clock and draws no random numbers (times come in the commands).
  *
  * @since 0.1.0
  * @category decide
  */
 export const decide = (command: Command, state: State): Decision => {
+  if (typeof command !== "object" || command === null) {
+    return Either.left(new InvalidCommand({ reason: `a command must be an object, not ${String(command)}` }))
+  }
   switch (command._tag) {
     case "OpenAccount":
       return decideOpen(command, state)
@@ -212,8 +225,11 @@ export const decide = (command: Command, state: State): Decision => {
       return decideWithdraw(command, state)
     case "CloseAccount":
       return decideClose(command, state)
-    default:
-      return absurd(command)
+    default: {
+      const unknown: never = command
+      const tag = String((unknown as { readonly _tag?: unknown })._tag)
+      return Either.left(new InvalidCommand({ reason: `unknown command ${JSON.stringify(tag.slice(0, 80))}` }))
+    }
   }
 }
 

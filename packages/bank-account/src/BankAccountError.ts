@@ -139,6 +139,23 @@ export class InvalidDate extends Schema.TaggedError<InvalidDate>("@chronicle/ban
 }
 
 /**
+ * Raised by a command that is not one a bank account handles (not an object, an unknown `_tag`) or whose fields are
+ * not of their types (a reason that is not text): commands arrive from JSON, forms and queues, so `decide` checks
+ * what it reads.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidCommand extends Schema.TaggedError<InvalidCommand>("@chronicle/bank-account/InvalidCommand")(
+  "InvalidCommand",
+  { reason: Schema.String }
+) {
+  override get message(): string {
+    return `Invalid bank account command: ${this.reason}`
+  }
+}
+
+/**
  * Every rule a bank account command can break, including an invalid or overflowing amount.
  *
  * @since 0.1.0
@@ -154,5 +171,6 @@ export type BankAccountError =
   | InvalidAccountId
   | InvalidOwnerName
   | InvalidDate
+  | InvalidCommand
   | Money.InvalidAmount
   | Money.BalanceOverflow

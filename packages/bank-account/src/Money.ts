@@ -44,18 +44,19 @@ export const unsafeMake = (minorUnits: number): Money => Money.make(minorUnits)
 export const zero: Money = Money.make(0)
 
 /**
- * Raised when a command's amount is not a positive safe integer of minor units (a fraction, NaN, ±Infinity, zero or a
- * negative number).
+ * Raised when a command's amount is not a positive safe integer of minor units (not a number at all, such as `"100"`
+ * or `null` from JSON; a fraction, NaN, ±Infinity, zero or a negative number). `amount` is the value as given.
  *
  * @since 0.1.0
  * @category errors
  */
 export class InvalidAmount extends Schema.TaggedError<InvalidAmount>("@chronicle/bank-account/InvalidAmount")(
   "InvalidAmount",
-  { amount: Schema.Number, reason: Schema.String }
+  { amount: Schema.Unknown, reason: Schema.String }
 ) {
   override get message(): string {
-    return `Invalid amount ${this.amount}: ${this.reason}`
+    const amount = typeof this.amount === "string" ? JSON.stringify(this.amount) : String(this.amount)
+    return `Invalid amount ${amount}: ${this.reason}`
   }
 }
 
@@ -75,13 +76,13 @@ export class BalanceOverflow extends Schema.TaggedError<BalanceOverflow>("@chron
 }
 
 /**
- * Validates the raw amount of a command: a positive safe integer of minor units, or a typed `InvalidAmount` saying why
- * not.
+ * Validates the raw amount of a command, whatever it is (commands arrive from JSON, forms and queues): a positive safe
+ * integer of minor units, or a typed `InvalidAmount` saying why not. Never throws.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const validateAmount = (amount: number): Either.Either<Money, InvalidAmount> => {
+export const validateAmount = (amount: unknown): Either.Either<Money, InvalidAmount> => {
   const invalid = (reason: string) => Either.left(new InvalidAmount({ amount, reason }))
   if (typeof amount !== "number" || Number.isNaN(amount)) return invalid("the amount is not a number")
   if (!Number.isFinite(amount)) return invalid("the amount must be finite")

@@ -1,4 +1,4 @@
-import { BankAccount } from "@chronicle/bank-account"
+import { BankAccount, Money } from "@chronicle/bank-account"
 import { type CommandHandler, Decider, EventStore } from "@chronicle/core"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { DeciderLaws } from "@chronicle/testkit"
@@ -237,5 +237,60 @@ describe("BankAccount properties", () => {
       const last = outcomes[3]!.result
       assert.isTrue(Either.isLeft(last) && last.left._tag === "BalanceOverflow")
     })
+  )
+})
+
+// Commands from JSON, forms and queues: right tags with fields of any type, and values that are no command at all.
+const untypedValue = FastCheck.oneof(
+  FastCheck.anything(),
+  FastCheck.constantFrom("100", "", null, undefined, Number.NaN, {}, [], new Date(Number.NaN), 10n)
+)
+const untypedCommand = FastCheck.oneof(
+  FastCheck.record({
+    _tag: FastCheck.constantFrom("OpenAccount", "Deposit", "Withdraw", "CloseAccount", "Transfer", 7, null),
+    accountId: untypedValue,
+    ownerName: untypedValue,
+    openedAt: untypedValue,
+    amount: untypedValue,
+    reason: untypedValue,
+    closedAt: untypedValue
+  }),
+  untypedValue
+)
+const anyState = FastCheck.constantFrom<BankAccount.State>(
+  BankAccount.initialState,
+  { _tag: "Active", accountId: "ACC-1", ownerName: "Ann", balance: Money.unsafeMake(500) },
+  { _tag: "Closed", accountId: "ACC-1", ownerName: "Ann", balance: Money.zero, reason: "moved" }
+)
+
+describe("BankAccount on untyped input", () => {
+  it.prop(
+    "decide never throws: whatever it is given, it returns events or a typed domain error",
+    [untypedCommand, anyState],
+    ([candidate, state]) => {
+      const result = BankAccount.decide(candidate as BankAccount.Command, state)
+      if (Either.isLeft(result)) {
+        assert.isTrue(domainTags.has(result.left._tag) || result.left._tag === "InvalidCommand", result.left._tag)
+      }
+    }
+  )
+
+  it.effect("handle of a deposit whose amount is a string fails with InvalidAmount, writing nothing", () =>
+    Effect.gen(function* () {
+      const id = BankAccount.streamId(`ACC-${crypto.randomUUID()}`)
+      yield* BankAccount.handler.handle(
+        id,
+        BankAccount.OpenAccount.make({ accountId: "ACC-X", ownerName: "Ann", openedAt: new Date(0) })
+      )
+      for (const amount of ["100", null, undefined]) {
+        const error = yield* Effect.flip(
+          BankAccount.handler.handle(id, { _tag: "Deposit", amount } as unknown as BankAccount.Command)
+        )
+        assert.strictEqual(error._tag, "InvalidAmount")
+      }
+      const unknown = yield* Effect.flip(BankAccount.handler.handle(id, { _tag: "Steal" } as never))
+      assert.strictEqual(unknown._tag, "InvalidCommand")
+      assert.strictEqual(yield* EventStore.streamVersion(id), 1)
+    }).pipe(Effect.provide(InMemoryEventStore.layer))
   )
 })

@@ -33,6 +33,18 @@ describe("Money", () => {
       assert.isTrue(Either.isLeft(result) && result.left instanceof Money.InvalidAmount)
     })
 
+    it.each([["100"], [null], [undefined], [{ amount: 1 }], [[100]], [true], [10n]])(
+      "rejects the non-number %s with a typed InvalidAmount, never throwing",
+      (amount) => {
+        const result = Money.validateAmount(amount)
+        assert.deepStrictEqual(
+          result,
+          Either.left(new Money.InvalidAmount({ amount, reason: "the amount is not a number" }))
+        )
+        assert.isTrue(Either.isLeft(result) && result.left.message.startsWith("Invalid amount"))
+      }
+    )
+
     it("accepts 1 and MAX_SAFE_INTEGER", () => {
       assert.deepStrictEqual(Money.validateAmount(1), Either.right(cents(1)))
       assert.deepStrictEqual(

@@ -60,4 +60,16 @@ describe("BankAccount time travel", () => {
       assert.strictEqual(AccountBalances.totalHeld(yield* model), AccountBalances.totalHeld(now))
     }).pipe(Effect.provide(stores))
   )
+
+  it.effect("rejects positions out of range with InvalidArgument, as loadAt does versions", () =>
+    Effect.gen(function* () {
+      yield* history
+      for (const position of [-1, Number.NaN, 1.5, Number.NEGATIVE_INFINITY]) {
+        const error = yield* Effect.flip(AccountBalances.asOf(position))
+        assert.strictEqual(error._tag, "InvalidArgument", String(position))
+        const versionError = yield* Effect.flip(BankAccount.handler.loadAt(id, { version: position }))
+        assert.strictEqual(versionError._tag, "InvalidArgument", String(position))
+      }
+    }).pipe(Effect.provide(stores))
+  )
 })

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Context, type Effect, Schema } from "effect"
+import { Context, Effect, Schema } from "effect"
 import type { EventStoreError } from "./EventStoreError.js"
 
 /**
@@ -46,3 +46,45 @@ export class CheckpointStore extends Context.Tag("@chronicle/core/CheckpointStor
     ) => Effect.Effect<A, E | CheckpointConflict | EventStoreError, R>
   }
 >() {}
+
+/**
+ * A checkpoint store in process memory, optionally starting from given checkpoints. A commit holds a lock per
+ * projection from its position check until the new position is stored, so of two concurrent commits from the same
+ * position one wins and the other fails with `CheckpointConflict` without running its update. It backs
+ * `InMemoryCheckpointStore` and the read models of `Projection.inMemory`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeInMemory = (
+  initial: Iterable<readonly [name: string, position: number]> = []
+): Effect.Effect<CheckpointStore["Type"]> =>
+  Effect.sync(() => {
+    const checkpoints = new Map<string, number>(initial)
+    const locks = new Map<string, Effect.Semaphore>()
+    const lockOf = (name: string) => {
+      let lock = locks.get(name)
+      if (lock === undefined) {
+        lock = Effect.unsafeMakeSemaphore(1)
+        locks.set(name, lock)
+      }
+      return lock
+    }
+    const commit = <A, E, R>(
+      name: string,
+      move: { readonly from: number; readonly to: number },
+      update: Effect.Effect<A, E, R>
+    ): Effect.Effect<A, E | CheckpointConflict, R> =>
+      lockOf(name).withPermits(1)(
+        Effect.suspend((): Effect.Effect<A, E | CheckpointConflict, R> => {
+          const actual = checkpoints.get(name) ?? 0
+          if (actual !== move.from) return Effect.fail(new CheckpointConflict({ name, expected: move.from, actual }))
+          return Effect.tap(update, () =>
+            Effect.sync(() => {
+              checkpoints.set(name, move.to)
+            })
+          )
+        })
+      )
+    return { load: (name) => Effect.sync(() => checkpoints.get(name) ?? 0), commit }
+  })

@@ -185,7 +185,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
       if (Either.isLeft(decoded)) return Either.left(decoded.left)
       state = decider.evolve(state, decoded.right)
     }
-    return Either.right({ state, version: page[page.length - 1]!.version })
+    return Either.right({ state, version: page.length === 0 ? loaded.version : page[page.length - 1]!.version })
   }
 
   const snapshotting =
@@ -198,16 +198,46 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
           encode: Schema.encodeEither(snapshots.schema)
         }
 
+  /** The latest usable snapshot (written by this state schema, decodable), as a loaded state; none otherwise. */
   const latestSnapshot = (streamId: string) =>
     snapshotting === undefined
-      ? Effect.succeed(initial)
+      ? Effect.succeed(Option.none<Loaded<S>>())
       : Effect.flatMap(SnapshotStore.SnapshotStore, (store) => store.load(streamId)).pipe(
           Effect.map((found) => {
-            if (Option.isNone(found) || found.value.schemaVersion !== snapshotting.schemaVersion) return initial
+            if (Option.isNone(found) || found.value.schemaVersion !== snapshotting.schemaVersion) return Option.none()
             const state = snapshotting.decode(found.value.state)
-            return Either.isRight(state) ? { state: state.right, version: found.value.version } : initial
+            return Either.isRight(state)
+              ? Option.some<Loaded<S>>({ state: state.right, version: found.value.version })
+              : Option.none()
           })
         )
+
+  /**
+   * Folds the stream's events after a snapshot onto it; none when the snapshot is ahead of its stream (events restored
+   * from an older backup beside newer snapshots), which must never be used. Reading an event after the snapshot
+   * proves the stream reached it (versions have no gaps); only when none follows does it cost one more query, for the
+   * stream's version.
+   */
+  const loadOnSnapshot = (streamId: string, snapshot: Loaded<S>) =>
+    Effect.flatMap(EventStore.EventStore, (store) =>
+      Effect.flatMap(loadFrom(streamId, snapshot), (loaded) =>
+        loaded.version > snapshot.version
+          ? Effect.succeed(Option.some(loaded))
+          : Effect.map(store.streamVersion(streamId), (version) =>
+              version >= snapshot.version ? Option.some(loaded) : Option.none()
+            )
+      )
+    )
+
+  /** Drops a snapshot its stream has not reached, then replays the stream from the start. */
+  const replayPastSnapshot = (streamId: string, snapshot: Loaded<S>) =>
+    Effect.flatMap(SnapshotStore.SnapshotStore, (store) => store.delete(streamId)).pipe(
+      Effect.catchAll((error) => Effect.logWarning(`Snapshot of ${streamId} ahead of its stream not deleted`, error)),
+      Effect.zipRight(
+        Effect.logWarning(`Snapshot of ${streamId} at version ${snapshot.version} is ahead of its stream: replaying`)
+      ),
+      Effect.zipRight(loadFrom(streamId, initial))
+    )
 
   const saveSnapshot = (streamId: string, loaded: Loaded<S>) =>
     snapshotting === undefined
@@ -234,7 +264,13 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
 
   const load = (streamId: string) =>
     traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(
-      Effect.flatMap(latestSnapshot(streamId), (start) => loadFrom(streamId, start))
+      Effect.flatMap(latestSnapshot(streamId), (snapshot) =>
+        Option.isNone(snapshot)
+          ? loadFrom(streamId, initial)
+          : Effect.flatMap(loadOnSnapshot(streamId, snapshot.value), (reached) =>
+              Option.isSome(reached) ? Effect.succeed(reached.value) : replayPastSnapshot(streamId, snapshot.value)
+            )
+      )
     )
 
   const loadAt = (streamId: string, at: PointInTime) =>
@@ -300,9 +336,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
           (error): error is WrongExpectedVersion =>
             error instanceof WrongExpectedVersion && error.actual < loaded.version,
           () =>
-            Effect.flatMap(loadFrom(streamId, initial), (replayed) =>
-              attempt(streamId, command, replayed, handleOptions, remember)
-            )
+            Effect.flatMap(load(streamId), (replayed) => attempt(streamId, command, replayed, handleOptions, remember))
         )
       )
     )

@@ -22,12 +22,22 @@ export interface Decider<C, E, S, Err = never> {
 }
 
 /**
- * Declares a decider (an identity function that fixes the type parameters).
+ * Declares a decider: an identity function that fixes the type parameters. Give them explicitly
+ * (`make<C, E, S, Err>(...)`) or let them be inferred; inferred, the error type is the union of every error `decide`
+ * can return (a `decide` with several branches returning different errors needs no annotation).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = <C, E, S, Err = never>(decider: Decider<C, E, S, Err>): Decider<C, E, S, Err> => decider
+export function make<C, E, S, Err = never>(decider: Decider<C, E, S, Err>): Decider<C, E, S, Err>
+export function make<C, E, S, D extends Either.Either<ReadonlyArray<E>, unknown>>(decider: {
+  readonly initialState: S
+  readonly decide: (command: C, state: S) => D
+  readonly evolve: (state: S, event: E) => S
+}): Decider<C, E, S, Either.Either.Left<D>>
+export function make<C, E, S, Err>(decider: Decider<C, E, S, Err>): Decider<C, E, S, Err> {
+  return decider
+}
 
 /**
  * The state after a sequence of events, starting from `state` (the decider's initial state by default): a left fold.

@@ -6,13 +6,13 @@
  */
 import { Chunk, Context, Effect, Either, Option, Stream } from "effect"
 import * as ExpectedVersion from "./ExpectedVersion.js"
-import {
-  type DuplicateEventId,
-  type EventDecodeError,
-  type EventStoreError,
-  type InvalidArgument,
+import type {
+  DuplicateEventId,
+  EventDecodeError,
+  EventStoreError,
+  InvalidArgument,
   InvalidEvent,
-  type WrongExpectedVersion
+  WrongExpectedVersion
 } from "./EventStoreError.js"
 import { traced, tracedStream } from "./internal/tracing.js"
 import { checkExpectedVersion, checkReadOptions, prepare } from "./internal/validate.js"
@@ -160,7 +160,7 @@ export const make = (engine: StorageEngine): EventStore["Type"] => {
         const badVersion = checkExpectedVersion(options?.expectedVersion)
         if (badVersion !== undefined) return Effect.fail(badVersion)
         const prepared = prepare(id.right, events)
-        if (prepared instanceof InvalidEvent) return Effect.fail(prepared)
+        if (!Array.isArray(prepared)) return Effect.fail(prepared)
         return Effect.clockWith((clock) =>
           engine.append({
             streamId: id.right,

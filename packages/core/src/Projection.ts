@@ -6,9 +6,11 @@
  * @since 0.1.0
  */
 import { Effect, Either, Ref, Stream } from "effect"
+import * as CheckpointStore from "./CheckpointStore.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import type { EventDecodeError } from "./EventStoreError.js"
+import { checkCount } from "./internal/validate.js"
 import type { RecordedEvent } from "./RecordedEvent.js"
 
 /**
@@ -30,11 +32,11 @@ export interface Projection<E extends { readonly _tag: string }, Err = never, R 
   /** Empties the read model, for a rebuild; runs inside the commit that resets the checkpoint to 0. */
   readonly reset: Effect.Effect<void, Err, R>
   /**
-   * For a read model that keeps its own position (one in memory, which starts afresh with the process): where it
-   * stands. The runner then starts there and leaves the `CheckpointStore` alone; `apply` must record `upTo` in the
-   * same step as the events, and `reset` must set it back to 0.
+   * For a read model that keeps its own checkpoint (one in memory, which starts afresh with the process, so a
+   * checkpoint stored elsewhere would outlive it): its checkpoint store. The runner then loads and commits the
+   * checkpoint there instead of in the `CheckpointStore` service, with the same guarantees.
    */
-  readonly position?: Effect.Effect<number, Err, R>
+  readonly checkpoints?: CheckpointStore.CheckpointStore["Type"]
 }
 
 /**
@@ -59,9 +61,11 @@ export interface Fold<E, M> {
 }
 
 /**
- * A projection whose read model is a value in memory, updated by a pure fold. It keeps its own position with the
- * model (a checkpoint stored elsewhere would outlive it), starting at `from` (default 0); each batch is folded first
- * and stored with its position in one step, so a failing batch leaves both as they were.
+ * A projection whose read model is a value in memory, updated by a pure fold. It keeps its own checkpoint beside the
+ * model (a checkpoint stored elsewhere would outlive it), starting at `from` (default 0), in a checkpoint store of its
+ * own: each page is folded and its checkpoint moved under that store's lock, so a failing page leaves both as they
+ * were, and of two runners applying the same page at once, one wins and the other fails with `CheckpointConflict`:
+ * no event is ever folded twice, whoever runs the projection.
  *
  * @since 0.1.0
  * @category constructors
@@ -69,17 +73,20 @@ export interface Fold<E, M> {
 export const inMemory = <E extends { readonly _tag: string }, M>(
   options: { readonly name: string; readonly codec: EventCodec<E>; readonly from?: number } & Fold<E, M>
 ): Effect.Effect<{ readonly projection: Projection<E>; readonly model: Effect.Effect<M> }> =>
-  Effect.map(Ref.make({ model: options.initial, position: options.from ?? 0 }), (ref) => ({
-    projection: make({
-      name: options.name,
-      codec: options.codec,
-      apply: (events, upTo) =>
-        Ref.update(ref, (current) => ({ model: events.reduce(options.apply, current.model), position: upTo })),
-      reset: Ref.set(ref, { model: options.initial, position: 0 }),
-      position: Effect.map(Ref.get(ref), (current) => current.position)
-    }),
-    model: Effect.map(Ref.get(ref), (current) => current.model)
-  }))
+  Effect.gen(function* () {
+    const ref = yield* Ref.make(options.initial)
+    const checkpoints = yield* CheckpointStore.makeInMemory([[options.name, options.from ?? 0]])
+    return {
+      projection: make({
+        name: options.name,
+        codec: options.codec,
+        apply: (events) => Ref.update(ref, (model) => events.reduce(options.apply, model)),
+        reset: Ref.set(ref, options.initial),
+        checkpoints
+      }),
+      model: Ref.get(ref)
+    }
+  })
 
 /**
  * Decodes the events of a page that the codec reads, passing others by; fails on the first that does not decode.
@@ -103,7 +110,8 @@ export const decodeRelevant = <E extends { readonly _tag: string }>(
 
 /**
  * Time travel for read models: the model as of global position `until` (every event up to and including it), or of
- * the whole store when `until` is omitted, replayed from the start.
+ * the whole store when `until` is omitted, replayed from the start. A position that is not a whole number of at least 0
+ * fails with `InvalidArgument`, as `CommandHandler.loadAt` does for versions.
  *
  * @since 0.1.0
  * @category time travel
@@ -112,6 +120,8 @@ export const foldAt = <E extends { readonly _tag: string }, M>(
   options: { readonly codec: EventCodec<E>; readonly until?: number } & Fold<E, M>
 ): Effect.Effect<M, EventStore.ReadError, EventStore.EventStore> =>
   Effect.suspend(() => {
+    const invalid = checkCount("position", options.until)
+    if (invalid !== undefined) return Effect.fail(invalid)
     let model = options.initial
     const until = options.until ?? Number.MAX_SAFE_INTEGER
     return EventStore.readAll().pipe(

@@ -56,9 +56,9 @@ const drive = <E extends { readonly _tag: string }, Err, R>(
 ): Effect.Effect<Progress, RunError<Err>, Services<R>> =>
   Effect.gen(function* () {
     const store = yield* EventStore.EventStore
-    const checkpoints = yield* CheckpointStore.CheckpointStore
+    const checkpoints = projection.checkpoints ?? (yield* CheckpointStore.CheckpointStore)
     const started = yield* Clock.currentTimeMillis
-    let position = yield* projection.position ?? checkpoints.load(projection.name)
+    let position = yield* checkpoints.load(projection.name)
     let processed = 0
     const progress = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
@@ -78,14 +78,11 @@ const drive = <E extends { readonly _tag: string }, Err, R>(
         const decoded = Projection.decodeRelevant(projection.codec, page)
         if (Either.isLeft(decoded)) return yield* Effect.fail(decoded.left)
         const last = Chunk.unsafeLast(page).position
-        const apply = projection.apply(decoded.right, last)
-        yield* projection.position !== undefined
-          ? apply
-          : checkpoints.commit(
-              projection.name,
-              { from: position, to: last },
-              decoded.right.length > 0 ? apply : Effect.void
-            )
+        yield* checkpoints.commit(
+          projection.name,
+          { from: position, to: last },
+          decoded.right.length > 0 ? projection.apply(decoded.right, last) : Effect.void
+        )
         position = last
         processed += page.length
         if (options?.onProgress !== undefined) yield* Effect.flatMap(progress, options.onProgress)
@@ -133,12 +130,12 @@ export const rebuild = <E extends { readonly _tag: string }, Err, R>(
   projection: Projection.Projection<E, Err, R>,
   options?: Options
 ): Effect.Effect<Progress, RunError<Err>, Services<R>> =>
-  Effect.flatMap(CheckpointStore.CheckpointStore, (checkpoints) =>
-    projection.position !== undefined
-      ? projection.reset
-      : Effect.flatMap(checkpoints.load(projection.name), (from) =>
-          checkpoints.commit(projection.name, { from, to: 0 }, projection.reset)
-        )
+  Effect.flatMap(
+    projection.checkpoints === undefined ? CheckpointStore.CheckpointStore : Effect.succeed(projection.checkpoints),
+    (checkpoints) =>
+      Effect.flatMap(checkpoints.load(projection.name), (from) =>
+        checkpoints.commit(projection.name, { from, to: 0 }, projection.reset)
+      )
   ).pipe(Effect.zipRight(catchUp(projection, options)))
 
 const pageSize = (options: Options | undefined) =>

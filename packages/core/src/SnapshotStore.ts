@@ -22,7 +22,9 @@ export interface Snapshot {
 }
 
 /**
- * The snapshot store. It keeps the latest snapshot of each stream; saving an older one than stored changes nothing.
+ * The snapshot store. It keeps the latest snapshot of each stream; saving an older one than stored changes nothing;
+ * `delete` removes a stream's snapshot (the command handler drops one that claims a version its stream has not
+ * reached, as after restoring an older backup of the events beside newer snapshots).
  *
  * @since 0.1.0
  * @category tags
@@ -32,6 +34,7 @@ export class SnapshotStore extends Context.Tag("@chronicle/core/SnapshotStore")<
   {
     readonly load: (streamId: string) => Effect.Effect<Option.Option<Snapshot>, EventStoreError>
     readonly save: (snapshot: Snapshot) => Effect.Effect<void, EventStoreError>
+    readonly delete: (streamId: string) => Effect.Effect<void, EventStoreError>
   }
 >() {}
 

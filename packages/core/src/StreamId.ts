@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { type Effect, Either, ParseResult, Schema } from "effect"
+import { isWellFormed } from "./internal/validate.js"
 
 /**
  * The longest stream id accepted, in UTF-16 code units.
@@ -18,7 +19,8 @@ export const maxLength = 256
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/
 
 /**
- * A stream id: non-empty, at most {@link maxLength} characters, no control characters.
+ * A stream id: non-empty, at most {@link maxLength} characters, no control characters, well-formed Unicode (no lone
+ * surrogate, which no database could store as it is).
  *
  * @since 0.1.0
  * @category schemas
@@ -28,6 +30,7 @@ export const StreamId = Schema.String.pipe(
     if (s.length === 0) return "a stream id must not be empty"
     if (s.length > maxLength) return `a stream id must be at most ${maxLength} characters (got ${s.length})`
     if (controlCharacters.test(s)) return "a stream id must not contain control characters"
+    if (!isWellFormed(s)) return "a stream id must be well-formed Unicode (it has a lone surrogate)"
     return undefined
   }),
   Schema.brand("@chronicle/core/StreamId"),
@@ -66,7 +69,11 @@ const decode = Schema.decodeUnknownEither(StreamId)
  * @category constructors
  */
 export const validate = (input: string): Either.Either<StreamId, InvalidStreamId> =>
-  typeof input === "string" && input.length > 0 && input.length <= maxLength && !controlCharacters.test(input)
+  typeof input === "string" &&
+  input.length > 0 &&
+  input.length <= maxLength &&
+  !controlCharacters.test(input) &&
+  isWellFormed(input)
     ? Either.right(input as StreamId)
     : Either.mapLeft(
         decode(input),

@@ -37,6 +37,10 @@ export const make: Effect.Effect<SnapshotStore.SnapshotStore["Type"]> = Effect.s
           snapshots.set(snapshot.streamId, { version: snapshot.version, schemaVersion: snapshot.schemaVersion, json })
         },
         catch: (cause) => new EventStoreError.EventStoreError({ method: "SnapshotStore.save", cause })
+      }),
+    delete: (streamId) =>
+      Effect.sync(() => {
+        snapshots.delete(streamId)
       })
   }
 })

@@ -96,7 +96,11 @@ export const make = (
               .pipe(Effect.mapError(failure("save")))
           ),
           Effect.asVoid
-        )
+        ),
+      delete: (streamId) =>
+        sql
+          .unsafe(`DELETE FROM ${name} WHERE stream_id = ?`, [streamId])
+          .pipe(Effect.mapError(failure("delete")), Effect.asVoid)
     }
   })
 

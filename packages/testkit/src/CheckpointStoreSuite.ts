@@ -5,7 +5,7 @@
  */
 import { CheckpointStore } from "@chronicle/core"
 import { assert, layer } from "@effect/vitest"
-import { Effect, type Layer } from "effect"
+import { Effect, Either, type Layer } from "effect"
 
 const uniqueName = (label: string) => `${label}-${crypto.randomUUID()}`
 
@@ -88,6 +88,33 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
         }
         assert.isFalse(ran)
         assert.strictEqual(yield* store.load(name), 7)
+      })
+    )
+
+    it.effect("of concurrent commits from one position, one wins; the others fail with CheckpointConflict, unrun", () =>
+      Effect.gen(function* () {
+        const store = yield* CheckpointStore.CheckpointStore
+        const name = uniqueName("race")
+        let runs = 0
+        // A slow update (real milliseconds: the test clock does not move by itself), so the commits overlap.
+        const update = Effect.sync(() => ++runs).pipe(
+          Effect.zipLeft(Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 20))))
+        )
+        const results = yield* Effect.all(
+          Array.from({ length: 4 }, () => Effect.either(store.commit(name, { from: 0, to: 10 }, update))),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(results.filter(Either.isRight).length, 1)
+        for (const result of results) {
+          if (Either.isLeft(result)) {
+            assert.instanceOf(result.left, CheckpointStore.CheckpointConflict)
+            if (result.left instanceof CheckpointStore.CheckpointConflict) {
+              assert.deepStrictEqual([result.left.expected, result.left.actual], [0, 10])
+            }
+          }
+        }
+        assert.strictEqual(runs, 1)
+        assert.strictEqual(yield* store.load(name), 10)
       })
     )
   })

@@ -46,6 +46,27 @@ export const snapshotStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Snap
       })
     )
 
+    it.effect("delete removes a stream's snapshot, and an older one can be saved after it", () =>
+      Effect.gen(function* () {
+        const store = yield* SnapshotStore.SnapshotStore
+        const [streamId, other] = [uniqueStream("delete"), uniqueStream("kept")]
+        yield* store.save({ streamId, version: 50, schemaVersion: "v1", state: { n: 50 } })
+        yield* store.save({ streamId: other, version: 3, schemaVersion: "v1", state: { n: 3 } })
+        yield* store.delete(streamId)
+        assert.isTrue(Option.isNone(yield* store.load(streamId)))
+        yield* store.save({ streamId, version: 2, schemaVersion: "v1", state: { n: 2 } })
+        assert.deepStrictEqual(
+          Option.map(yield* store.load(streamId), (s) => s.version),
+          Option.some(2)
+        )
+        assert.deepStrictEqual(
+          Option.map(yield* store.load(other), (s) => s.version),
+          Option.some(3)
+        )
+        yield* store.delete(uniqueStream("never-saved"))
+      })
+    )
+
     it.effect("a state with no JSON form fails with EventStoreError and keeps the previous snapshot", () =>
       Effect.gen(function* () {
         const store = yield* SnapshotStore.SnapshotStore

@@ -14,11 +14,23 @@ const emptyMetadata = Object.freeze({})
 /** The longest event type accepted. */
 export const maxTypeLength = 256
 
+/** A UTF-16 surrogate without its other half: text that has no faithful UTF-8 form (a database would rewrite it). */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Whether a string is well-formed Unicode: no lone surrogates, so every store keeps it exactly. */
+export const isWellFormed = (text: string): boolean => !loneSurrogate.test(text)
+
 /**
  * Validates and serializes a batch: a type, JSON object or array data, JSON object metadata, and either a UUID for
  * every event or for none (a batch mixing caller ids with generated ones could never be repeated).
  */
-export const prepare = (streamId: string, events: ReadonlyArray<NewEvent>): Array<PreparedEvent> | InvalidEvent => {
+export const prepare = (
+  streamId: string,
+  events: ReadonlyArray<NewEvent>
+): Array<PreparedEvent> | InvalidEvent | InvalidArgument => {
+  if (!Array.isArray(events)) {
+    return new InvalidArgument({ argument: "events", value: describe(events), reason: "must be an array of events" })
+  }
   const prepared: Array<PreparedEvent> = new Array(events.length)
   let ids: Set<string> | undefined
   for (let index = 0; index < events.length; index++) {
@@ -28,6 +40,7 @@ export const prepare = (streamId: string, events: ReadonlyArray<NewEvent>): Arra
     if (typeof event.type !== "string" || event.type.length === 0 || event.type.length > maxTypeLength) {
       return invalid(`the type must be a non-empty string of at most ${maxTypeLength} characters`)
     }
+    if (!isWellFormed(event.type)) return invalid("the type must be well-formed Unicode (it has a lone surrogate)")
     const metadata = event.metadata ?? emptyMetadata
     let dataJson: string | undefined
     let metadataJson: string | undefined
@@ -62,8 +75,15 @@ export const prepare = (streamId: string, events: ReadonlyArray<NewEvent>): Arra
   return prepared
 }
 
+/** A short printable form of any value, for error messages. */
+const describe = (value: unknown): string => {
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 80))
+  if (typeof value !== "object" || value === null) return String(value)
+  return Array.isArray(value) ? `an array of ${value.length}` : "an object"
+}
+
 const invalidCount = (argument: string, value: unknown, reason: string) =>
-  new InvalidArgument({ argument, value: String(value), reason })
+  new InvalidArgument({ argument, value: describe(value), reason })
 
 /** `undefined`, or a whole number from `min` up to `Number.MAX_SAFE_INTEGER`. */
 export const checkCount = (argument: string, value: unknown, min = 0): InvalidArgument | undefined =>
@@ -94,6 +114,17 @@ export const checkReadOptions = (
   )
 }
 
-/** An exact expected version must be a whole number of at least 0. */
-export const checkExpectedVersion = (expected: ExpectedVersion | undefined): InvalidArgument | undefined =>
-  expected?._tag === "Exact" ? checkCount("expectedVersion", expected.version) : undefined
+const expectations: ReadonlySet<unknown> = new Set(["Any", "NoStream", "StreamExists", "Exact"])
+
+/** An expected version must be one of the four kinds; an exact one a whole number of at least 0. */
+export const checkExpectedVersion = (expected: ExpectedVersion | undefined): InvalidArgument | undefined => {
+  if (expected === undefined) return undefined
+  if (typeof expected !== "object" || expected === null || !expectations.has(expected._tag)) {
+    return invalidCount(
+      "expectedVersion",
+      expected,
+      "must be one of ExpectedVersion's any, noStream, streamExists or exact(n)"
+    )
+  }
+  return expected._tag === "Exact" ? checkCount("expectedVersion", expected.version) : undefined
+}

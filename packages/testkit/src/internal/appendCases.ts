@@ -232,6 +232,51 @@ export const appendCases = (it: It) => {
     })
   )
 
+  it.effect("a batch that is not an array, or an expectation that is not one, fails with InvalidArgument", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("not-a-batch")
+      const store = yield* EventStore.EventStore
+      for (const batch of [null, undefined, "events", 42, { type: "Incremented", data: { by: 1 } }, { length: 1 }]) {
+        const error = yield* Effect.flip(store.append(id, batch as never))
+        assert.strictEqual(error._tag, "InvalidArgument", String(batch))
+      }
+      for (const expectedVersion of [{ _tag: "Sometimes" }, null, "any", 3]) {
+        const error = yield* Effect.flip(store.append(id, increments(1), { expectedVersion } as never))
+        assert.strictEqual(error._tag, "InvalidArgument", String(expectedVersion))
+      }
+      assert.strictEqual(yield* EventStore.streamVersion(id), 0)
+      assert.deepStrictEqual(yield* readStreamAll(id), [])
+    })
+  )
+
+  it.effect("stream ids and event types must be well-formed Unicode; every text comes back exactly as given", () =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      for (const lone of ["\uD800", "\uDFFF", "a\uDC00b", "\uD83D"]) {
+        const stream = uniqueStream(`lone${lone}`)
+        assert.strictEqual((yield* Effect.flip(store.append(stream, increments(1))))._tag, "InvalidStreamId")
+        assert.strictEqual((yield* Effect.flip(store.streamVersion(stream)))._tag, "InvalidStreamId")
+        const typed = uniqueStream("lone-type")
+        const error = yield* Effect.flip(store.append(typed, [{ type: `Noted${lone}`, data: {} }]))
+        assert.strictEqual(error._tag, "InvalidEvent")
+        assert.strictEqual(yield* store.streamVersion(typed), 0)
+      }
+      // Astral characters (surrogate pairs), and lone surrogates inside data and metadata (JSON escapes them).
+      const stream = uniqueStream("astral-\uD83D\uDE80-\uD834\uDD1E")
+      const type = "Noted-\uD83C\uDF89"
+      const data = { text: "\uD83D\uDE00 and a lone \uD800 half", list: ["\uDFFF"] }
+      const metadata = { note: "\uDBFF\uDFFF", lone: "\uDC00" }
+      yield* store.append(stream, [{ type, data, metadata }])
+      const [event] = yield* readStreamAll(stream)
+      assert.strictEqual(event?.streamId, stream)
+      assert.strictEqual(event?.type, type)
+      assert.deepStrictEqual(event?.data, data)
+      assert.deepStrictEqual(event?.metadata, metadata)
+      const [global] = yield* readAllFrom({ after: event!.position - 1, maxCount: 1 })
+      assert.deepStrictEqual([global?.streamId, global?.type], [stream, type])
+    })
+  )
+
   it.effect("rejects invalid stream ids with InvalidStreamId", () =>
     Effect.gen(function* () {
       const store = yield* EventStore.EventStore

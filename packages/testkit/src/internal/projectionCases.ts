@@ -48,6 +48,9 @@ const recorder = (streams: ReadonlyArray<string>, options?: { readonly failOn?: 
     return { name, model: Ref.get(seen), projection }
   })
 
+/** A few milliseconds of real time (the test clock does not move by itself). */
+const pause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 3)))
+
 const labels = (stream: string, versions: ReadonlyArray<number>) => versions.map((v) => `${stream}:${v}`)
 
 /** The projection runner over this store's checkpoints: catch-up, failures, live following, rebuilds. */
@@ -174,6 +177,9 @@ export const projectionCases = (it: It) => {
       assert.strictEqual(yield* sum(a.positions[2]!), 1 + 2 + 3)
       assert.strictEqual(yield* sum(), 1 + 2 + 3 + 4 + 5)
       assert.strictEqual(yield* sum(a.positions[0]! - 1), 0)
+      for (const until of [-1, Number.NaN, 1.5, Number.POSITIVE_INFINITY]) {
+        assert.strictEqual((yield* Effect.flip(sum(until)))._tag, "InvalidArgument", String(until))
+      }
     })
   )
 
@@ -200,6 +206,33 @@ export const projectionCases = (it: It) => {
           Array.from({ length: 30 }, (_, i) => i + 1)
         )
       )
+    })
+  )
+
+  it.effect("two runners of one in-memory read model at once fold every event once", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("proj-volatile-twice")
+      yield* EventStore.append(id, increments(20))
+      const count = (n: number, e: RecordedEvent.RecordedEvent<Event>) => (e.streamId === id ? n + 1 : n)
+      const name = `volatile-twice-${crypto.randomUUID()}`
+      const { model, projection } = yield* Projection.inMemory({ name, codec, initial: 0, apply: count })
+      // A slow read model: each page takes a few real milliseconds, so the two runners overlap.
+      const slow = Projection.make({
+        ...projection,
+        apply: (events, upTo) => Effect.zipRight(pause, projection.apply(events, upTo))
+      })
+      const results = yield* Effect.all(
+        [ProjectionRunner.catchUp(slow, { pageSize: 5 }), ProjectionRunner.catchUp(slow, { pageSize: 5 })].map(
+          Effect.either
+        ),
+        { concurrency: 2 }
+      )
+      assert.isTrue(results.some(Either.isRight))
+      for (const result of results) {
+        if (Either.isLeft(result)) assert.instanceOf(result.left, CheckpointStore.CheckpointConflict)
+      }
+      yield* ProjectionRunner.catchUp(projection)
+      assert.strictEqual(yield* model, 20)
     })
   )
 
