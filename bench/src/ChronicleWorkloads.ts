@@ -11,6 +11,7 @@ import {
   EventCodec,
   EventStore,
   ExpectedVersion,
+  Position,
   type RecordedEvent,
   SnapshotStore
 } from "@chronicle/core"
@@ -73,7 +74,7 @@ const appendConcurrently = (params: Params) =>
 const store = (readStream: boolean) => (params: Params) =>
   Effect.gen(function* () {
     const store = yield* EventStore.EventStore
-    if ((yield* store.headPosition) > 0) return
+    if (Position.isAfter(yield* store.headPosition, Position.start)) return
     for (const append of Seed.plan(params, readStream)) {
       const events = yield* BankAccount.codec.encodeAll(append.events)
       yield* store.append(append.streamId, events, { expectedVersion: ExpectedVersion.exact(append.expectedVersion) })

@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import type { CheckpointStore, EventStore, EventStoreError, SnapshotStore } from "@chronicle/core"
+import type { CheckpointStore, EventStore, SnapshotStore, StorageError } from "@chronicle/core"
 import { SqliteCheckpointStore, SqliteEventStore, SqliteSnapshotStore } from "@chronicle/store-sqlite"
 import { Command, Options } from "@effect/cli"
 import type { SqlClient } from "@effect/sql"
@@ -34,10 +34,7 @@ export type Stores =
  */
 export const layer = (
   filename: string
-): Layer.Layer<
-  Stores,
-  SqliteEventStore.MakeError | EventStoreError.EventStoreError | SqliteEventStore.InvalidIdentifier
-> =>
+): Layer.Layer<Stores, SqliteEventStore.MakeError | StorageError.StorageError | SqliteEventStore.InvalidIdentifier> =>
   Layer.provideMerge(
     Layer.mergeAll(SqliteCheckpointStore.layer(), SqliteSnapshotStore.layer()),
     SqliteEventStore.layerWithClient({ filename })

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { AccountBalances, Money } from "@chronicle/bank-account"
-import { EventStore, ProjectionRunner } from "@chronicle/core"
+import { EventStore, Position, ProjectionRunner } from "@chronicle/core"
 import { Console, Effect } from "effect"
 import * as AccountBalancesTable from "./AccountBalancesTable.js"
 import { seed } from "./Seed.js"
@@ -29,7 +29,7 @@ const program = Effect.gen(function* () {
     pageSize: 1000,
     onProgress: (p) =>
       Console.log(
-        `  position ${p.position} of ${p.head} (${Math.round((100 * p.position) / Math.max(p.head, 1))}%), ${p.eventsPerSecond} events/s`
+        `  ${p.processed} events replayed, at position ${Position.format(p.position)} of ${Position.format(p.head)}, ${p.eventsPerSecond} events/s`
       )
   })
   yield* Console.log(`Rebuilt: ${done.processed} events replayed`)

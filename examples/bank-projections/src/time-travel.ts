@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { AccountBalances, BankAccount, Money } from "@chronicle/bank-account"
-import { EventStore } from "@chronicle/core"
+import { EventStore, Position } from "@chronicle/core"
 import { Clock, Console, Effect, Option, Stream } from "effect"
 import { main } from "./Stores.js"
 
@@ -39,10 +39,12 @@ const program = Effect.gen(function* () {
   }
 
   yield* Console.log(`History of ${accountId}:`)
-  let lastPosition = 0
+  let previousPosition = Position.start
+  let lastPosition = Position.start
   yield* EventStore.readStream(id).pipe(
     Stream.runForEach((event) =>
       Effect.sync(() => {
+        previousPosition = lastPosition
         lastPosition = event.position
       }).pipe(
         Effect.zipRight(
@@ -68,8 +70,8 @@ const program = Effect.gen(function* () {
     )
   }
 
-  yield* Console.log("\nThe balance read model as of the position before this account's last event, and at it:")
-  for (const position of [lastPosition - 1, lastPosition]) {
+  yield* Console.log("\nThe balance read model as of this account's next-to-last event, and its last:")
+  for (const position of [previousPosition, lastPosition]) {
     const model = yield* AccountBalances.asOf(position)
     const row = AccountBalances.balance(model, accountId)
     yield* Console.log(

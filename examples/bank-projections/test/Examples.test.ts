@@ -38,7 +38,7 @@ describe("example programs", () => {
       Effect.gen(function* () {
         const [first, second] = yield* twice("rebuild")
         assert.include(first, "Seeded 10000 events")
-        assert.include(first, "position 10000 of 10000 (100%)")
+        assert.include(first, "10000 events replayed, at position 10000 of 10000")
         assert.include(first, "The table equals an in-memory replay")
         assert.include(second, "Events were seeded by an earlier run")
         assert.include(second, "(0 new events)")

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type EventStore, Projection, type RecordedEvent } from "@chronicle/core"
+import { type EventStore, Position, Projection, type RecordedEvent } from "@chronicle/core"
 import { Data, type Effect, HashMap, Number as Num, Option, Order } from "effect"
 import { absurd } from "effect/Function"
 import * as BankAccount from "./BankAccount.js"
@@ -29,7 +29,7 @@ export interface AccountBalance {
 
 /**
  * The read model: a row per account, the account each stream belongs to, and the global position of the last event
- * applied (the checkpoint; 0 before any).
+ * applied (the checkpoint; `Position.start` before any).
  *
  * @since 0.1.0
  * @category models
@@ -37,11 +37,11 @@ export interface AccountBalance {
 export interface AccountBalances {
   readonly byAccountId: HashMap.HashMap<string, AccountBalance>
   readonly accountIdByStream: HashMap.HashMap<string, string>
-  readonly position: number
+  readonly position: Position.Position
 }
 
 /**
- * The read model before any event: no accounts, checkpoint 0.
+ * The read model before any event: no accounts, checkpoint `Position.start`.
  *
  * @since 0.1.0
  * @category constructors
@@ -49,13 +49,13 @@ export interface AccountBalances {
 export const initial: AccountBalances = Data.struct({
   byAccountId: HashMap.empty<string, AccountBalance>(),
   accountIdByStream: HashMap.empty<string, string>(),
-  position: 0
+  position: Position.start
 })
 
 const updateRow = (
   model: AccountBalances,
   streamId: string,
-  position: number,
+  position: Position.Position,
   change: (row: AccountBalance) => AccountBalance
 ): AccountBalances =>
   Option.match(HashMap.get(model.accountIdByStream, streamId), {
@@ -76,7 +76,7 @@ export const apply = (
   model: AccountBalances,
   event: RecordedEvent.RecordedEvent<BankAccount.Event>
 ): AccountBalances => {
-  if (event.position <= model.position) return model
+  if (!Position.isAfter(event.position, model.position)) return model
   const { data, position, recordedAt, streamId } = event
   switch (data._tag) {
     case "AccountOpened": {
@@ -172,5 +172,7 @@ export const projection = (
  * @since 0.1.0
  * @category projections
  */
-export const asOf = (position: number): Effect.Effect<AccountBalances, EventStore.ReadError, EventStore.EventStore> =>
+export const asOf = (
+  position: Position.Position
+): Effect.Effect<AccountBalances, EventStore.ReadError, EventStore.EventStore> =>
   Projection.foldAt({ codec: BankAccount.codec, initial, apply, until: position })

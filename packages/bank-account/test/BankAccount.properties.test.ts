@@ -1,5 +1,5 @@
 import { BankAccount, Money } from "@chronicle/bank-account"
-import { type CommandHandler, Decider, EventStore } from "@chronicle/core"
+import { type CommandHandler, Decider, EventStore, Position } from "@chronicle/core"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { DeciderLaws } from "@chronicle/testkit"
 import { assert, describe, it } from "@effect/vitest"
@@ -192,7 +192,7 @@ describe("BankAccount properties", () => {
         id: "00000000-0000-4000-8000-000000000000",
         streamId: "BankAccount-x" as never,
         version: 1,
-        position: 1,
+        position: Position.start,
         type: encoded.type,
         data: JSON.parse(JSON.stringify(encoded.data)),
         metadata: {},
@@ -207,7 +207,7 @@ describe("BankAccount properties", () => {
       id: "00000000-0000-4000-8000-000000000000",
       streamId: "BankAccount-x" as never,
       version: 1,
-      position: 1,
+      position: Position.start,
       type: "MoneyDeposited",
       data: { amount: 1.5, balanceAfter: 10 },
       metadata: {},

@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Schema } from "effect"
-import type { EventStoreError } from "./EventStoreError.js"
+import { Context, Effect, Equal, Schema } from "effect"
+import * as Position from "./Position.js"
+import type { StorageError } from "./StorageError.js"
 
 /**
  * The checkpoint moved since the committer loaded it: another runner of the same projection is at work.
@@ -16,10 +17,10 @@ import type { EventStoreError } from "./EventStoreError.js"
  */
 export class CheckpointConflict extends Schema.TaggedError<CheckpointConflict>("@chronicle/core/CheckpointConflict")(
   "CheckpointConflict",
-  { name: Schema.String, expected: Schema.Number, actual: Schema.Number }
+  { name: Schema.String, expected: Position.FromString, actual: Position.FromString }
 ) {
   override get message(): string {
-    return `Checkpoint of projection ${JSON.stringify(this.name)} is at ${this.actual}, not ${this.expected}: another runner is committing`
+    return `Checkpoint of projection ${JSON.stringify(this.name)} is at ${Position.format(this.actual)}, not ${Position.format(this.expected)}: another runner is committing`
   }
 }
 
@@ -32,8 +33,8 @@ export class CheckpointConflict extends Schema.TaggedError<CheckpointConflict>("
 export class CheckpointStore extends Context.Tag("@chronicle/core/CheckpointStore")<
   CheckpointStore,
   {
-    /** The stored checkpoint of a projection; 0 when it has none (read from the start). */
-    readonly load: (name: string) => Effect.Effect<number, EventStoreError>
+    /** The stored checkpoint of a projection; `Position.start` when it has none (read from the start). */
+    readonly load: (name: string) => Effect.Effect<Position.Position, StorageError>
     /**
      * Moves the checkpoint from `from` to `to` and runs `update` (the read-model change for the events in between),
      * atomically: both or neither. Fails with `CheckpointConflict`, running nothing, when the checkpoint is not at
@@ -41,9 +42,9 @@ export class CheckpointStore extends Context.Tag("@chronicle/core/CheckpointStor
      */
     readonly commit: <A, E, R>(
       name: string,
-      move: { readonly from: number; readonly to: number },
+      move: { readonly from: Position.Position; readonly to: Position.Position },
       update: Effect.Effect<A, E, R>
-    ) => Effect.Effect<A, E | CheckpointConflict | EventStoreError, R>
+    ) => Effect.Effect<A, E | CheckpointConflict | StorageError, R>
   }
 >() {}
 
@@ -57,10 +58,10 @@ export class CheckpointStore extends Context.Tag("@chronicle/core/CheckpointStor
  * @category constructors
  */
 export const makeInMemory = (
-  initial: Iterable<readonly [name: string, position: number]> = []
+  initial: Iterable<readonly [name: string, position: Position.Position]> = []
 ): Effect.Effect<CheckpointStore["Type"]> =>
   Effect.sync(() => {
-    const checkpoints = new Map<string, number>(initial)
+    const checkpoints = new Map<string, Position.Position>(initial)
     const locks = new Map<string, Effect.Semaphore>()
     const lockOf = (name: string) => {
       let lock = locks.get(name)
@@ -72,13 +73,14 @@ export const makeInMemory = (
     }
     const commit = <A, E, R>(
       name: string,
-      move: { readonly from: number; readonly to: number },
+      move: { readonly from: Position.Position; readonly to: Position.Position },
       update: Effect.Effect<A, E, R>
     ): Effect.Effect<A, E | CheckpointConflict, R> =>
       lockOf(name).withPermits(1)(
         Effect.suspend((): Effect.Effect<A, E | CheckpointConflict, R> => {
-          const actual = checkpoints.get(name) ?? 0
-          if (actual !== move.from) return Effect.fail(new CheckpointConflict({ name, expected: move.from, actual }))
+          const actual = checkpoints.get(name) ?? Position.start
+          if (!Equal.equals(actual, move.from))
+            return Effect.fail(new CheckpointConflict({ name, expected: move.from, actual }))
           return Effect.tap(update, () =>
             Effect.sync(() => {
               checkpoints.set(name, move.to)
@@ -86,5 +88,5 @@ export const makeInMemory = (
           )
         })
       )
-    return { load: (name) => Effect.sync(() => checkpoints.get(name) ?? 0), commit }
+    return { load: (name) => Effect.sync(() => checkpoints.get(name) ?? Position.start), commit }
   })

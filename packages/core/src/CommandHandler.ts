@@ -1,19 +1,23 @@
 /**
- * Command handling: load a stream, decide, append with the loaded version as the expected version, and on a
- * concurrency conflict reload and decide again, as often as a `Schedule` allows.
+ * Command handling, in one loop: **load** the stream (from the latest usable snapshot, if any), **decide**, **append**
+ * with the loaded version as the expected version; on a conflict, **fold the new events** onto the loaded state and
+ * decide again, as often as a `Schedule` allows. The store's expected-version check is the authority: a handler
+ * never decides on a state the stream has moved past without finding out.
  *
  * @since 0.1.0
  */
-import { Effect, Either, Option, Schedule, Schema, Stream } from "effect"
+import { Effect, Either, Option, Schedule, type Schema, Stream } from "effect"
 import type * as Decider from "./Decider.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import { type EventDecodeError, InvalidArgument, WrongExpectedVersion } from "./EventStoreError.js"
-import { checkCount } from "./internal/validate.js"
+import * as Snapshotting from "./internal/snapshotting.js"
 import { traced } from "./internal/tracing.js"
+import { checkCount } from "./internal/validate.js"
 import * as ExpectedVersion from "./ExpectedVersion.js"
+import type { Position } from "./Position.js"
 import type { EventMetadata, RecordedEvent } from "./RecordedEvent.js"
-import * as SnapshotStore from "./SnapshotStore.js"
+import type * as SnapshotStore from "./SnapshotStore.js"
 import type { InvalidStreamId } from "./StreamId.js"
 
 /**
@@ -38,7 +42,7 @@ export interface Handled<E, S> {
   readonly events: ReadonlyArray<E>
   readonly state: S
   readonly version: number
-  readonly positions: ReadonlyArray<number>
+  readonly positions: ReadonlyArray<Position>
 }
 
 /**
@@ -82,8 +86,8 @@ export interface Options<C, E extends { readonly _tag: string }, S, Err> {
   readonly decider: Decider.Decider<C, E, S, Err>
   readonly codec: EventCodec<E>
   /**
-   * How often, and with what delay, to reload and decide again after a `WrongExpectedVersion`.
-   * Default: up to 10 retries, at once.
+   * How often, and with what delay, to fold the new events in and decide again after a `WrongExpectedVersion`.
+   * Default: `defaultRetry`.
    */
   readonly retry?: Schedule.Schedule<unknown, unknown>
   /** Load from the latest snapshot plus the events after it, and take snapshots as the policy says. */
@@ -130,12 +134,23 @@ export interface CommandHandler<C, E, S, Err, R = EventStore.EventStore> {
 }
 
 /**
- * The default retry policy: up to 10 immediate retries on `WrongExpectedVersion`.
+ * The default retry policy on `WrongExpectedVersion`: three retries at once (a conflict usually means one other
+ * writer got there first), then jittered exponential backoff from 2 ms, each wait at most 100 ms, for up to 100
+ * retries in all. Enough for 100 fibers handling commands on one stream at the same time; any `Schedule` will do
+ * instead (`retry`).
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultRetry: Schedule.Schedule<number, unknown> = Schedule.recurs(10)
+export const defaultRetry: Schedule.Schedule<unknown, unknown> = Schedule.recurs(3).pipe(
+  Schedule.andThen(
+    Schedule.exponential("2 millis").pipe(
+      Schedule.union(Schedule.spaced("100 millis")),
+      Schedule.jittered,
+      Schedule.intersect(Schedule.recurs(97))
+    )
+  )
+)
 
 /**
  * The default snapshot schema version: a hash of the state schema's structure.
@@ -143,17 +158,7 @@ export const defaultRetry: Schedule.Schedule<number, unknown> = Schedule.recurs(
  * @since 0.1.0
  * @category snapshots
  */
-export const schemaVersionOf = (schema: Schema.Schema.Any): string => {
-  const text = JSON.stringify(schema.ast, (_key, value: unknown) =>
-    typeof value === "bigint" ? `${value}n` : typeof value === "function" ? String(value) : value
-  )
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return `fnv1a:${hash.toString(16).padStart(8, "0")}`
-}
+export const schemaVersionOf: (schema: Schema.Schema.Any) => string = Snapshotting.schemaVersionOf
 
 /**
  * Builds a command handler.
@@ -170,11 +175,13 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
 export function make<C, E extends { readonly _tag: string }, S, Err>(
   options: Options<C, E, S, Err>
 ): CommandHandler<C, E, S, Err, EventStore.EventStore | SnapshotStore.SnapshotStore> {
-  const { codec, decider, snapshots } = options
+  type R = EventStore.EventStore | SnapshotStore.SnapshotStore
+  const { codec, decider } = options
   const retry = options.retry ?? defaultRetry
+  const snapshots = options.snapshots === undefined ? undefined : Snapshotting.make(options.snapshots)
   const initial: Loaded<S> = { state: decider.initialState, version: 0 }
 
-  /** One page of events folded onto a loaded state: the step of `EventStore.foldStream`. */
+  /** A page of recorded events folded onto a loaded state: the step of `EventStore.foldStream`. */
   const foldPage = (
     loaded: Loaded<S>,
     page: ReadonlyArray<RecordedEvent>
@@ -188,89 +195,35 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
     return Either.right({ state, version: page.length === 0 ? loaded.version : page[page.length - 1]!.version })
   }
 
-  const snapshotting =
-    snapshots === undefined
-      ? undefined
-      : {
-          policy: snapshots.policy ?? SnapshotStore.every(100),
-          schemaVersion: snapshots.schemaVersion ?? schemaVersionOf(snapshots.schema),
-          decode: Schema.decodeUnknownEither(snapshots.schema),
-          encode: Schema.encodeEither(snapshots.schema)
-        }
-
-  /** The latest usable snapshot (written by this state schema, decodable), as a loaded state; none otherwise. */
-  const latestSnapshot = (streamId: string) =>
-    snapshotting === undefined
-      ? Effect.succeed(Option.none<Loaded<S>>())
-      : Effect.flatMap(SnapshotStore.SnapshotStore, (store) => store.load(streamId)).pipe(
-          Effect.map((found) => {
-            if (Option.isNone(found) || found.value.schemaVersion !== snapshotting.schemaVersion) return Option.none()
-            const state = snapshotting.decode(found.value.state)
-            return Either.isRight(state)
-              ? Option.some<Loaded<S>>({ state: state.right, version: found.value.version })
-              : Option.none()
-          })
-        )
+  /** The stream's events after `start`, folded onto it. */
+  const foldAfter = (streamId: string, start: Loaded<S>): Effect.Effect<Loaded<S>, LoadError, EventStore.EventStore> =>
+    EventStore.foldStream(streamId, start, foldPage, { from: start.version + 1 })
 
   /**
-   * Folds the stream's events after a snapshot onto it; none when the snapshot is ahead of its stream (events restored
-   * from an older backup beside newer snapshots), which must never be used. Reading an event after the snapshot
-   * proves the stream reached it (versions have no gaps); only when none follows does it cost one more query, for the
-   * stream's version.
+   * The events after a snapshot folded onto it; a snapshot its stream has not reached is dropped and the stream
+   * replayed. Reading an event after the snapshot proves the stream reached it (versions have no gaps); only when none
+   * follows does it cost one more query, for the stream's version.
    */
-  const loadOnSnapshot = (streamId: string, snapshot: Loaded<S>) =>
-    Effect.flatMap(EventStore.EventStore, (store) =>
-      Effect.flatMap(loadFrom(streamId, snapshot), (loaded) =>
-        loaded.version > snapshot.version
-          ? Effect.succeed(Option.some(loaded))
-          : Effect.map(store.streamVersion(streamId), (version) =>
-              version >= snapshot.version ? Option.some(loaded) : Option.none()
-            )
-      )
+  const foldAfterSnapshot = (streamId: string, snapshot: Loaded<S>, snapshotting: Snapshotting.Snapshotting<S>) =>
+    Effect.flatMap(foldAfter(streamId, snapshot), (loaded) =>
+      loaded.version > snapshot.version
+        ? Effect.succeed(loaded)
+        : Effect.flatMap(EventStore.streamVersion(streamId), (version) =>
+            version >= snapshot.version
+              ? Effect.succeed(loaded)
+              : Effect.zipRight(snapshotting.drop(streamId, snapshot), foldAfter(streamId, initial))
+          )
     )
 
-  /** Drops a snapshot its stream has not reached, then replays the stream from the start. */
-  const replayPastSnapshot = (streamId: string, snapshot: Loaded<S>) =>
-    Effect.flatMap(SnapshotStore.SnapshotStore, (store) => store.delete(streamId)).pipe(
-      Effect.catchAll((error) => Effect.logWarning(`Snapshot of ${streamId} ahead of its stream not deleted`, error)),
-      Effect.zipRight(
-        Effect.logWarning(`Snapshot of ${streamId} at version ${snapshot.version} is ahead of its stream: replaying`)
-      ),
-      Effect.zipRight(loadFrom(streamId, initial))
-    )
-
-  const saveSnapshot = (streamId: string, loaded: Loaded<S>) =>
-    snapshotting === undefined
-      ? Effect.void
-      : Effect.gen(function* () {
-          const encoded = snapshotting.encode(loaded.state)
-          if (Either.isLeft(encoded)) return yield* Effect.fail(encoded.left)
-          const store = yield* SnapshotStore.SnapshotStore
-          yield* store.save({
-            streamId,
-            version: loaded.version,
-            schemaVersion: snapshotting.schemaVersion,
-            state: encoded.right
-          })
-        }).pipe(
-          Effect.catchAll((error) => Effect.logWarning(`Snapshot of ${streamId} at ${loaded.version} not saved`, error))
-        )
-
-  /** Folds the stream's events after `start` onto it. */
-  const loadFrom = (streamId: string, start: Loaded<S>) =>
-    Effect.flatMap(EventStore.EventStore, (store) =>
-      store.foldStream(streamId, start, foldPage, { from: start.version + 1 })
-    )
-
-  const load = (streamId: string) =>
+  const load = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
     traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(
-      Effect.flatMap(latestSnapshot(streamId), (snapshot) =>
-        Option.isNone(snapshot)
-          ? loadFrom(streamId, initial)
-          : Effect.flatMap(loadOnSnapshot(streamId, snapshot.value), (reached) =>
-              Option.isSome(reached) ? Effect.succeed(reached.value) : replayPastSnapshot(streamId, snapshot.value)
-            )
-      )
+      snapshots === undefined
+        ? foldAfter(streamId, initial)
+        : Effect.flatMap(snapshots.latest(streamId), (snapshot) =>
+            Option.isNone(snapshot)
+              ? foldAfter(streamId, initial)
+              : foldAfterSnapshot(streamId, snapshot.value, snapshots)
+          )
     )
 
   const loadAt = (streamId: string, at: PointInTime) =>
@@ -298,63 +251,65 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
       })
     )
 
-  /**
-   * Decides against `loaded` and appends at its version. A retry after a conflict folds on from the state it loaded
-   * before rather than replaying the stream; a snapshot ahead of the stream (a restored or reset event store) is
-   * dropped and the stream replayed.
-   */
-  const attempt = (
+  /** The outcome of one decide-and-append: handled, or a conflict to fold in before deciding again. */
+  type Attempt = Either.Either<Handled<E, S>, WrongExpectedVersion>
+
+  /** Decides against `loaded` and appends at its version; snapshots after the append when the policy says so. */
+  const decideAndAppend = (
     streamId: string,
     command: C,
     loaded: Loaded<S>,
-    handleOptions: HandleOptions | undefined,
-    remember: (loaded: Loaded<S>) => void
-  ): Effect.Effect<Handled<E, S>, HandleError<Err>, EventStore.EventStore | SnapshotStore.SnapshotStore> => {
-    remember(loaded)
+    metadata: EventMetadata | undefined
+  ): Effect.Effect<Attempt, HandleError<Err>, R> => {
     const decided = decider.decide(command, loaded.state)
     if (Either.isLeft(decided)) return Effect.fail(decided.left)
     const events = decided.right
     if (events.length === 0) {
-      return Effect.succeed({ events, state: loaded.state, version: loaded.version, positions: [] })
+      return Effect.succeed(Either.right({ events, state: loaded.state, version: loaded.version, positions: [] }))
     }
-    const encoded = codec.encodeAll(events, {
-      streamId,
-      ...(handleOptions?.metadata === undefined ? {} : { metadata: handleOptions.metadata })
-    })
+    const encoded = codec.encodeAll(events, { streamId, ...(metadata === undefined ? {} : { metadata }) })
     if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
-    return Effect.flatMap(EventStore.EventStore, (store) =>
-      store.append(streamId, encoded.right, { expectedVersion: ExpectedVersion.exact(loaded.version) }).pipe(
-        Effect.flatMap((result) => {
-          let state = loaded.state
-          for (const event of events) state = decider.evolve(state, event)
-          const handled: Handled<E, S> = { events, state, version: result.version, positions: result.positions }
-          return snapshotting?.policy({ before: loaded.version, after: result.version })
-            ? Effect.as(saveSnapshot(streamId, { state, version: result.version }), handled)
-            : Effect.succeed(handled)
-        }),
-        Effect.catchIf(
-          (error): error is WrongExpectedVersion =>
-            error instanceof WrongExpectedVersion && error.actual < loaded.version,
-          () =>
-            Effect.flatMap(load(streamId), (replayed) => attempt(streamId, command, replayed, handleOptions, remember))
-        )
+    return EventStore.append(streamId, encoded.right, { expectedVersion: ExpectedVersion.exact(loaded.version) }).pipe(
+      Effect.flatMap((result): Effect.Effect<Attempt, never, R> => {
+        let state = loaded.state
+        for (const event of events) state = decider.evolve(state, event)
+        const handled = Either.right({ events, state, version: result.version, positions: result.positions })
+        return snapshots?.policy({ before: loaded.version, after: result.version })
+          ? Effect.as(snapshots.save(streamId, { state, version: result.version }), handled)
+          : Effect.succeed(handled)
+      }),
+      Effect.catchIf(
+        (error): error is WrongExpectedVersion => error instanceof WrongExpectedVersion,
+        (conflict) => Effect.succeed(Either.left(conflict))
       )
     )
   }
 
+  /**
+   * After a conflict: the events the stream gained since `loaded`, folded onto it. A stream that went back (its
+   * store restored from an older backup) is loaded afresh.
+   */
+  const catchUp = (streamId: string, loaded: Loaded<S>, conflict: WrongExpectedVersion) =>
+    conflict.actual > loaded.version ? foldAfter(streamId, loaded) : load(streamId)
+
   const handle = (streamId: string, command: C, handleOptions?: HandleOptions) =>
-    Effect.suspend(() => {
-      let last: Loaded<S> | undefined
-      const remember = (loaded: Loaded<S>) => {
-        last = loaded
+    Effect.gen(function* () {
+      const metadata = handleOptions?.metadata
+      let loaded = yield* load(streamId)
+      let schedule: Schedule.ScheduleDriver<unknown, unknown, never> | undefined
+      while (true) {
+        const attempt = yield* decideAndAppend(streamId, command, loaded, metadata)
+        if (Either.isRight(attempt)) return attempt.right
+        const conflict = attempt.left
+        schedule ??= yield* Schedule.driver(retry)
+        const again = yield* Effect.either(schedule.next(conflict))
+        if (Either.isLeft(again)) return yield* conflict
+        loaded = yield* catchUp(streamId, loaded, conflict)
       }
-      return Effect.suspend(() => (last === undefined ? load(streamId) : loadFrom(streamId, last))).pipe(
-        Effect.flatMap((loaded) => attempt(streamId, command, loaded, handleOptions, remember)),
-        Effect.retry({ schedule: retry, while: (error) => error instanceof WrongExpectedVersion })
-      )
     }).pipe(traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId })))
 
-  const snapshot = (streamId: string) => Effect.tap(load(streamId), (loaded) => saveSnapshot(streamId, loaded))
+  const snapshot = (streamId: string) =>
+    snapshots === undefined ? load(streamId) : Effect.tap(load(streamId), (loaded) => snapshots.save(streamId, loaded))
 
   return { load, loadAt, handle, snapshot }
 }

@@ -1,26 +1,33 @@
 /**
  * The `EventStore` service: append-only streams with optimistic concurrency, reads by stream and in global order,
- * and live subscriptions. Stores provide it as a Layer; `make` builds it from a `StorageEngine`.
+ * and live subscriptions. Stores provide it as a Layer.
  *
  * @since 0.1.0
  */
-import { Chunk, Context, Effect, Either, Option, Stream } from "effect"
-import * as ExpectedVersion from "./ExpectedVersion.js"
+import { Context, Effect, type Either, Stream } from "effect"
 import type {
   DuplicateEventId,
   EventDecodeError,
-  EventStoreError,
   InvalidArgument,
   InvalidEvent,
   WrongExpectedVersion
 } from "./EventStoreError.js"
-import { traced, tracedStream } from "./internal/tracing.js"
-import { checkExpectedVersion, checkReadOptions, prepare } from "./internal/validate.js"
+import type * as ExpectedVersion from "./ExpectedVersion.js"
+import type { Position } from "./Position.js"
 import type { NewEvent, RecordedEvent } from "./RecordedEvent.js"
-import type { AppendResult, StorageEngine, StreamRange } from "./StorageEngine.js"
-import * as StreamId from "./StreamId.js"
+import type { StorageError } from "./StorageError.js"
+import type * as StreamId from "./StreamId.js"
 
-export type { AppendResult } from "./StorageEngine.js"
+/**
+ * What an append returns: the stream's version after the batch and the global position of each event.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AppendResult {
+  readonly version: number
+  readonly positions: ReadonlyArray<Position>
+}
 
 /**
  * Options of `append`. `expectedVersion` defaults to `ExpectedVersion.any`.
@@ -51,14 +58,14 @@ export interface ReadStreamOptions {
 }
 
 /**
- * Options of `readAll` and `subscribe`: `after` is a global position (a checkpoint); the events read are those with
- * a greater position. The default, 0, reads from the first event.
+ * Options of `readAll` and `subscribe`: `after` is a global position (a checkpoint); the events read are those after
+ * it. The default, `Position.start`, reads from the first event.
  *
  * @since 0.1.0
  * @category models
  */
 export interface ReadAllOptions {
-  readonly after?: number
+  readonly after?: Position
   readonly maxCount?: number
   readonly pageSize?: number
 }
@@ -77,7 +84,7 @@ export type SubscribeOptions = ReadAllOptions
  * @since 0.1.0
  * @category models
  */
-export type ReadError = EventStoreError | EventDecodeError | InvalidArgument
+export type ReadError = StorageError | EventDecodeError | InvalidArgument
 
 /**
  * Errors of `append`.
@@ -91,10 +98,11 @@ export type AppendError =
   | InvalidEvent
   | StreamId.InvalidStreamId
   | InvalidArgument
-  | EventStoreError
+  | StorageError
 
 /**
- * The event store.
+ * The event store. Stores provide it as a Layer (`InMemoryEventStore.layer`, `SqliteEventStore.layer`, ...); a
+ * storage engine becomes one through `StorageEngine.toEventStore` of `@chronicle/core/engine`.
  *
  * @since 0.1.0
  * @category tags
@@ -128,9 +136,9 @@ export class EventStore extends Context.Tag("@chronicle/core/EventStore")<
     /** Catches up from a position, then follows new events as they commit; ends only after `maxCount` events. */
     readonly subscribe: (options?: SubscribeOptions) => Stream.Stream<RecordedEvent, ReadError>
     /** The stream's current version (0 when it has no events). */
-    readonly streamVersion: (streamId: string) => Effect.Effect<number, EventStoreError | StreamId.InvalidStreamId>
-    /** The global position of the last event stored (0 when the store is empty). */
-    readonly headPosition: Effect.Effect<number, EventStoreError>
+    readonly streamVersion: (streamId: string) => Effect.Effect<number, StorageError | StreamId.InvalidStreamId>
+    /** The global position of the last event stored (`Position.start` when the store is empty). */
+    readonly headPosition: Effect.Effect<Position, StorageError>
   }
 >() {}
 
@@ -141,162 +149,6 @@ export class EventStore extends Context.Tag("@chronicle/core/EventStore")<
  * @category constants
  */
 export const defaultPageSize = 1000
-
-/** An option's value, or its default; options are checked by `checkReadOptions` first. */
-const normalize = (n: number | undefined, fallback: number): number => (n === undefined ? fallback : n)
-
-/**
- * Builds the `EventStore` service from a storage engine.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make = (engine: StorageEngine): EventStore["Type"] => {
-  const append = (streamId: string, events: ReadonlyArray<NewEvent>, options?: AppendOptions) =>
-    traced("EventStore.append", () => ({ "chronicle.stream_id": streamId, "chronicle.event_count": events.length }))(
-      Effect.suspend((): Effect.Effect<AppendResult, AppendError> => {
-        const id = StreamId.validate(streamId)
-        if (Either.isLeft(id)) return Effect.fail(id.left)
-        const badVersion = checkExpectedVersion(options?.expectedVersion)
-        if (badVersion !== undefined) return Effect.fail(badVersion)
-        const prepared = prepare(id.right, events)
-        if (!Array.isArray(prepared)) return Effect.fail(prepared)
-        return Effect.clockWith((clock) =>
-          engine.append({
-            streamId: id.right,
-            events: prepared,
-            expectedVersion: options?.expectedVersion ?? ExpectedVersion.any,
-            recordedAt: clock.unsafeCurrentTimeMillis()
-          })
-        )
-      })
-    )
-
-  /** The first page of a stream read, and how to get the page after a given one. */
-  const streamPages = (options: ReadStreamOptions | undefined) => {
-    const direction = options?.direction ?? "forward"
-    const backward = direction === "backward"
-    const pageSize = Math.max(1, normalize(options?.pageSize, defaultPageSize))
-    const last = normalize(options?.to, backward ? 1 : Number.MAX_SAFE_INTEGER)
-    const max = normalize(options?.maxCount, Number.MAX_SAFE_INTEGER)
-    const range = (from: number, remaining: number): StreamRange | undefined =>
-      remaining <= 0 || (backward ? from < last : from > last)
-        ? undefined
-        : { from, to: last, limit: Math.min(pageSize, remaining), direction }
-    const next = (page: ReadonlyArray<RecordedEvent>, current: StreamRange, remaining: number) => {
-      if (page.length < current.limit) return undefined
-      const end = page[page.length - 1]!.version
-      return { from: backward ? end - 1 : end + 1, remaining: remaining - page.length }
-    }
-    return {
-      first: { from: normalize(options?.from, backward ? Number.MAX_SAFE_INTEGER : 1), remaining: max },
-      range,
-      next
-    }
-  }
-
-  const readStream = (streamId: string, options?: ReadStreamOptions) =>
-    Stream.unwrap(
-      Effect.map(Effect.zipLeft(StreamId.make(streamId), failIfDefined(checkReadOptions(options))), (id) => {
-        const pages = streamPages(options)
-        return Stream.unfoldChunkEffect(
-          pages.first as { readonly from: number; readonly remaining: number } | undefined,
-          (cursor) => {
-            const current = cursor === undefined ? undefined : pages.range(cursor.from, cursor.remaining)
-            if (cursor === undefined || current === undefined) return Effect.succeed(Option.none())
-            return Effect.map(engine.readStream(id, current), (page) =>
-              page.length === 0
-                ? Option.none()
-                : Option.some([Chunk.unsafeFromArray(page), pages.next(page, current, cursor.remaining)] as const)
-            )
-          }
-        )
-      })
-    ).pipe(tracedStream("EventStore.readStream", () => ({ "chronicle.stream_id": streamId })))
-
-  const foldStream = <S, E>(
-    streamId: string,
-    initial: S,
-    step: (state: S, page: ReadonlyArray<RecordedEvent>) => Either.Either<S, E>,
-    options?: ReadStreamOptions
-  ): Effect.Effect<S, E | ReadError | StreamId.InvalidStreamId> =>
-    traced("EventStore.foldStream", () => ({ "chronicle.stream_id": streamId }))(
-      Effect.suspend((): Effect.Effect<S, E | ReadError | StreamId.InvalidStreamId> => {
-        const id = StreamId.validate(streamId)
-        if (Either.isLeft(id)) return Effect.fail(id.left)
-        const badOption = checkReadOptions(options)
-        if (badOption !== undefined) return Effect.fail(badOption)
-        const pages = streamPages(options)
-        const loop = (
-          state: S,
-          cursor: { readonly from: number; readonly remaining: number } | undefined
-        ): Effect.Effect<S, E | ReadError> => {
-          const current = cursor === undefined ? undefined : pages.range(cursor.from, cursor.remaining)
-          if (cursor === undefined || current === undefined) return Effect.succeed(state)
-          return Effect.flatMap(engine.readStream(id.right, current), (page) => {
-            if (page.length === 0) return Effect.succeed(state)
-            const stepped = step(state, page)
-            if (Either.isLeft(stepped)) return Effect.fail(stepped.left)
-            return loop(stepped.right, pages.next(page, current, cursor.remaining))
-          })
-        }
-        return loop(initial, pages.first)
-      })
-    )
-
-  const readAll = (options?: ReadAllOptions) =>
-    Stream.unwrap(Effect.as(failIfDefined(checkReadOptions(options)), readAllChecked(options)))
-
-  const readAllChecked = (options?: ReadAllOptions) => {
-    const pageSize = Math.max(1, normalize(options?.pageSize, defaultPageSize))
-    return Stream.unfoldChunkEffect(
-      { after: normalize(options?.after, 0), remaining: normalize(options?.maxCount, Number.MAX_SAFE_INTEGER) },
-      ({ after, remaining }) => {
-        if (remaining <= 0) return Effect.succeed(Option.none())
-        const limit = Math.min(pageSize, remaining)
-        return Effect.map(engine.readAll(after, limit), (page) =>
-          page.length === 0
-            ? Option.none()
-            : Option.some([
-                Chunk.unsafeFromArray(page),
-                { after: page[page.length - 1]!.position, remaining: page.length < limit ? 0 : remaining - page.length }
-              ] as const)
-        )
-      }
-    ).pipe(tracedStream("EventStore.readAll"))
-  }
-
-  // After a full page, read on; after a short one, the head was reached: wait for the next append (which returns at
-  // once if one came meanwhile), then read on from the last position delivered. Nothing is skipped or repeated.
-  const subscribeChecked = (options?: SubscribeOptions) => {
-    const pageSize = Math.max(1, normalize(options?.pageSize, defaultPageSize))
-    const live = Stream.unfoldChunkEffect(
-      { after: normalize(options?.after, 0), caughtUp: false },
-      ({ after, caughtUp }) =>
-        Effect.zipRight(
-          caughtUp ? engine.awaitAppend(after) : Effect.void,
-          Effect.map(engine.readAll(after, pageSize), (page) => {
-            const next = page.length === 0 ? after : page[page.length - 1]!.position
-            return Option.some([
-              Chunk.unsafeFromArray(page),
-              { after: next, caughtUp: page.length < pageSize }
-            ] as const)
-          })
-        )
-    )
-    return options?.maxCount === undefined ? live : Stream.take(live, options.maxCount)
-  }
-
-  const subscribe = (options?: SubscribeOptions) =>
-    Stream.unwrap(Effect.as(failIfDefined(checkReadOptions(options)), subscribeChecked(options)))
-
-  const streamVersion = (streamId: string) => Effect.flatMap(StreamId.make(streamId), engine.streamVersion)
-
-  return { append, readStream, foldStream, readAll, subscribe, streamVersion, headPosition: engine.headPosition }
-}
-
-const failIfDefined = <E>(error: E | undefined): Effect.Effect<void, E> =>
-  error === undefined ? Effect.void : Effect.fail(error)
 
 /**
  * Appends a batch to a stream with the `EventStore` in context.
@@ -349,7 +201,7 @@ export const subscribe = (options?: SubscribeOptions): Stream.Stream<RecordedEve
  */
 export const streamVersion = (
   streamId: string
-): Effect.Effect<number, EventStoreError | StreamId.InvalidStreamId, EventStore> =>
+): Effect.Effect<number, StorageError | StreamId.InvalidStreamId, EventStore> =>
   Effect.flatMap(EventStore, (store) => store.streamVersion(streamId))
 
 /**
@@ -372,7 +224,7 @@ export const foldStream = <S, E>(
  * @since 0.1.0
  * @category accessors
  */
-export const headPosition: Effect.Effect<number, EventStoreError, EventStore> = Effect.flatMap(
+export const headPosition: Effect.Effect<Position, StorageError, EventStore> = Effect.flatMap(
   EventStore,
   (store) => store.headPosition
 )

@@ -1,9 +1,11 @@
 /**
- * The typed errors of the event store.
+ * The typed errors of the event store: conflicts, duplicates, invalid input and undecodable events. Faults of the
+ * storage itself are `StorageError`s.
  *
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import * as Position from "./Position.js"
 
 /**
  * An append's expected version did not match the stream. `actual` is the stream's real current version.
@@ -68,29 +70,13 @@ export class EventDecodeError extends Schema.TaggedError<EventDecodeError>("@chr
   {
     streamId: Schema.String,
     version: Schema.Number,
-    position: Schema.Number,
+    position: Position.FromString,
     type: Schema.String,
     reason: Schema.String
   }
 ) {
   override get message(): string {
     return `Cannot decode event ${this.type} at version ${this.version} of stream ${JSON.stringify(this.streamId)}: ${this.reason}`
-  }
-}
-
-/**
- * A fault of the storage itself (I/O, a locked database, a broken connection), with its cause.
- *
- * @since 0.1.0
- * @category errors
- */
-export class EventStoreError extends Schema.TaggedError<EventStoreError>("@chronicle/core/EventStoreError")(
-  "EventStoreError",
-  { method: Schema.String, cause: Schema.Defect }
-) {
-  override get message(): string {
-    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
-    return `Event store failure in ${this.method}: ${cause}`
   }
 }
 

@@ -10,7 +10,8 @@ import * as CheckpointStore from "./CheckpointStore.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import type { EventDecodeError } from "./EventStoreError.js"
-import { checkCount } from "./internal/validate.js"
+import { checkPosition } from "./internal/validate.js"
+import * as Position from "./Position.js"
 import type { RecordedEvent } from "./RecordedEvent.js"
 
 /**
@@ -28,7 +29,7 @@ export interface Projection<E extends { readonly _tag: string }, Err = never, R 
    * Applies a batch of events, in global order, to the read model; runs inside the checkpoint's commit. `upTo` is the
    * position the batch reaches (the checkpoint it commits), which may lie past its last event of interest.
    */
-  readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, upTo: number) => Effect.Effect<void, Err, R>
+  readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, upTo: Position.Position) => Effect.Effect<void, Err, R>
   /** Empties the read model, for a rebuild; runs inside the commit that resets the checkpoint to 0. */
   readonly reset: Effect.Effect<void, Err, R>
   /**
@@ -71,11 +72,11 @@ export interface Fold<E, M> {
  * @category constructors
  */
 export const inMemory = <E extends { readonly _tag: string }, M>(
-  options: { readonly name: string; readonly codec: EventCodec<E>; readonly from?: number } & Fold<E, M>
+  options: { readonly name: string; readonly codec: EventCodec<E>; readonly from?: Position.Position } & Fold<E, M>
 ): Effect.Effect<{ readonly projection: Projection<E>; readonly model: Effect.Effect<M> }> =>
   Effect.gen(function* () {
     const ref = yield* Ref.make(options.initial)
-    const checkpoints = yield* CheckpointStore.makeInMemory([[options.name, options.from ?? 0]])
+    const checkpoints = yield* CheckpointStore.makeInMemory([[options.name, options.from ?? Position.start]])
     return {
       projection: make({
         name: options.name,
@@ -110,22 +111,22 @@ export const decodeRelevant = <E extends { readonly _tag: string }>(
 
 /**
  * Time travel for read models: the model as of global position `until` (every event up to and including it), or of
- * the whole store when `until` is omitted, replayed from the start. A position that is not a whole number of at least 0
- * fails with `InvalidArgument`, as `CommandHandler.loadAt` does for versions.
+ * the whole store when `until` is omitted, replayed from the start. An `until` that is not a `Position` fails with
+ * `InvalidArgument`, as `CommandHandler.loadAt` does for versions out of range.
  *
  * @since 0.1.0
  * @category time travel
  */
 export const foldAt = <E extends { readonly _tag: string }, M>(
-  options: { readonly codec: EventCodec<E>; readonly until?: number } & Fold<E, M>
+  options: { readonly codec: EventCodec<E>; readonly until?: Position.Position } & Fold<E, M>
 ): Effect.Effect<M, EventStore.ReadError, EventStore.EventStore> =>
   Effect.suspend(() => {
-    const invalid = checkCount("position", options.until)
+    const invalid = checkPosition("position", options.until)
     if (invalid !== undefined) return Effect.fail(invalid)
     let model = options.initial
-    const until = options.until ?? Number.MAX_SAFE_INTEGER
+    const until = options.until
     return EventStore.readAll().pipe(
-      Stream.takeWhile((event) => event.position <= until),
+      Stream.takeWhile((event) => until === undefined || !Position.isAfter(event.position, until)),
       Stream.runForEachChunk((chunk) => {
         const decoded = decodeRelevant(options.codec, chunk)
         if (Either.isLeft(decoded)) return Effect.fail(decoded.left)

@@ -9,9 +9,10 @@ import { Chunk, Clock, Effect, Either, Stream } from "effect"
 import * as CheckpointStore from "./CheckpointStore.js"
 import * as EventStore from "./EventStore.js"
 import { traced } from "./internal/tracing.js"
-import type { EventStoreError } from "./EventStoreError.js"
+import * as Position from "./Position.js"
 import * as Projection from "./Projection.js"
 import type { RecordedEvent } from "./RecordedEvent.js"
+import type { StorageError } from "./StorageError.js"
 
 /**
  * Where a runner stands: the position it has committed, the store's head, and its pace.
@@ -21,8 +22,8 @@ import type { RecordedEvent } from "./RecordedEvent.js"
  */
 export interface Progress {
   readonly name: string
-  readonly position: number
-  readonly head: number
+  readonly position: Position.Position
+  readonly head: Position.Position
   /** Events read (of any type) since this run started. */
   readonly processed: number
   readonly eventsPerSecond: number
@@ -45,13 +46,13 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export type RunError<Err> = Err | EventStore.ReadError | EventStoreError | CheckpointStore.CheckpointConflict
+export type RunError<Err> = Err | EventStore.ReadError | StorageError | CheckpointStore.CheckpointConflict
 
 type Services<R> = R | EventStore.EventStore | CheckpointStore.CheckpointStore
 
 const drive = <E extends { readonly _tag: string }, Err, R>(
   projection: Projection.Projection<E, Err, R>,
-  source: (after: number) => Stream.Stream<RecordedEvent, EventStore.ReadError>,
+  source: (after: Position.Position) => Stream.Stream<RecordedEvent, EventStore.ReadError>,
   options: Options | undefined
 ): Effect.Effect<Progress, RunError<Err>, Services<R>> =>
   Effect.gen(function* () {
@@ -134,7 +135,7 @@ export const rebuild = <E extends { readonly _tag: string }, Err, R>(
     projection.checkpoints === undefined ? CheckpointStore.CheckpointStore : Effect.succeed(projection.checkpoints),
     (checkpoints) =>
       Effect.flatMap(checkpoints.load(projection.name), (from) =>
-        checkpoints.commit(projection.name, { from, to: 0 }, projection.reset)
+        checkpoints.commit(projection.name, { from, to: Position.start }, projection.reset)
       )
   ).pipe(Effect.zipRight(catchUp(projection, options)))
 

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import type { Position } from "./Position.js"
 import type { StreamId } from "./StreamId.js"
 
 /**
@@ -21,7 +22,7 @@ export interface EventMetadata {
  * An event as a store returns it. `A` is the data: raw JSON (`unknown`) from a store, a domain event once decoded.
  *
  * - `version`: the event's place in its stream; the first event of a stream has version 1.
- * - `position`: the event's place in the whole store (global order); the first event stored has position 1.
+ * - `position`: the event's place in the whole store (global order), an opaque `Position`.
  *
  * @since 0.1.0
  * @category models
@@ -30,7 +31,7 @@ export interface RecordedEvent<A = unknown> {
   readonly id: string
   readonly streamId: StreamId
   readonly version: number
-  readonly position: number
+  readonly position: Position
   readonly type: string
   readonly data: A
   readonly metadata: EventMetadata
@@ -49,23 +50,4 @@ export interface NewEvent {
   readonly type: string
   readonly data: unknown
   readonly metadata?: EventMetadata
-}
-
-/**
- * A new event after validation, with its id assigned: what a storage engine writes.
- *
- * @since 0.1.0
- * @category models
- */
-export interface PreparedEvent {
-  readonly id: string
-  /** Whether the caller chose the id (only such ids can repeat, so only they need the idempotency check). */
-  readonly idProvided: boolean
-  readonly type: string
-  readonly data: unknown
-  readonly metadata: EventMetadata
-  /** `data` as JSON text, serialized once by the store front so engines need not do it again. */
-  readonly dataJson: string
-  /** `metadata` as JSON text. */
-  readonly metadataJson: string
 }

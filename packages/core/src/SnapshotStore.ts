@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Context, type Effect, type Option } from "effect"
-import type { EventStoreError } from "./EventStoreError.js"
+import type { StorageError } from "./StorageError.js"
 
 /**
  * A stored snapshot: the encoded state (JSON) of `streamId` after the event at `version`.
@@ -32,9 +32,9 @@ export interface Snapshot {
 export class SnapshotStore extends Context.Tag("@chronicle/core/SnapshotStore")<
   SnapshotStore,
   {
-    readonly load: (streamId: string) => Effect.Effect<Option.Option<Snapshot>, EventStoreError>
-    readonly save: (snapshot: Snapshot) => Effect.Effect<void, EventStoreError>
-    readonly delete: (streamId: string) => Effect.Effect<void, EventStoreError>
+    readonly load: (streamId: string) => Effect.Effect<Option.Option<Snapshot>, StorageError>
+    readonly save: (snapshot: Snapshot) => Effect.Effect<void, StorageError>
+    readonly delete: (streamId: string) => Effect.Effect<void, StorageError>
   }
 >() {}
 

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { type Effect, Either, ParseResult, Schema } from "effect"
-import { isWellFormed } from "./internal/validate.js"
+import { isWellFormed } from "./internal/unicode.js"
 
 /**
  * The longest stream id accepted, in UTF-16 code units.

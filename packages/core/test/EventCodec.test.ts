@@ -1,4 +1,4 @@
-import { EventCodec, type RecordedEvent, type StreamId } from "@chronicle/core"
+import { EventCodec, Position, type RecordedEvent, type StreamId } from "@chronicle/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 
@@ -18,11 +18,13 @@ const codec = EventCodec.make(Event, {
   ]
 })
 
+const fortieth = Schema.decodeSync(Position.FromString)("40")
+
 const recorded = (type: string, data: unknown): RecordedEvent.RecordedEvent => ({
   id: "6f1c1e5e-8a43-4d6b-9d1e-0d9d5c1b2a11",
   streamId: "s-1" as StreamId.StreamId,
   version: 4,
-  position: 40,
+  position: fortieth,
   type,
   data,
   metadata: {},
@@ -55,7 +57,7 @@ describe("EventCodec", () => {
       assert.strictEqual(result.left._tag, "EventDecodeError")
       assert.strictEqual(result.left.streamId, "s-1")
       assert.strictEqual(result.left.version, 4)
-      assert.strictEqual(result.left.position, 40)
+      assert.deepStrictEqual(result.left.position, fortieth)
       assert.strictEqual(result.left.type, "Deposited")
       assert.include(result.left.reason, "amount")
     }

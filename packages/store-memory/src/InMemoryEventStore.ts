@@ -4,15 +4,8 @@
  *
  * @since 0.1.0
  */
-import {
-  EventStore,
-  EventStoreError,
-  ExpectedVersion,
-  Idempotency,
-  type RecordedEvent,
-  type StorageEngine,
-  type StreamId
-} from "@chronicle/core"
+import { EventStore, type Position, type RecordedEvent, type StreamId } from "@chronicle/core"
+import { AppendRule, Notifier, PositionEncoding, StorageEngine } from "@chronicle/core/engine"
 import { Effect, Layer } from "effect"
 
 const emptyMetadata: RecordedEvent.EventMetadata = Object.freeze({})
@@ -29,7 +22,7 @@ interface StreamEntry {
 /**
  * Builds an in-memory storage engine. Appends are synchronous, so each one is atomic; live readers are woken by the
  * append itself, without polling. Data and metadata are stored as the JSON they serialize to (as a database would
- * keep them), so what reads return never aliases what the caller appended.
+ * keep them), so what reads return never aliases what the caller appended. Positions count events from 1.
  *
  * @since 0.1.0
  * @category constructors
@@ -37,65 +30,59 @@ interface StreamEntry {
 export const makeEngine = (): StorageEngine.StorageEngine => {
   const streams = new Map<string, StreamEntry>()
   const all: Array<RecordedEvent.RecordedEvent> = []
-  const waiters = new Set<() => void>()
+  const notifier = Notifier.make()
 
-  const wake = () => {
-    if (waiters.size === 0) return
-    const woken = [...waiters]
-    waiters.clear()
-    for (const resume of woken) resume()
+  const storedIds = (entry: StreamEntry | undefined, request: StorageEngine.AppendRequest) => {
+    if (entry === undefined || !AppendRule.needsStoredIds(request)) return []
+    entry.ids ??= new Map(entry.events.map((e) => [e.id, e]))
+    const stored: Array<RecordedEvent.RecordedEvent> = []
+    for (const event of request.events) {
+      const found = entry.ids.get(event.id)
+      if (found !== undefined) stored.push(found)
+    }
+    return stored
+  }
+
+  const write = (request: StorageEngine.AppendRequest, entry: StreamEntry | undefined, current: number) => {
+    const { events, recordedAt, streamId } = request
+    const target: StreamEntry = entry ?? { events: [], ids: undefined }
+    if (entry === undefined) streams.set(streamId, target)
+    const positions = new Array(events.length)
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!
+      const recorded: RecordedEvent.RecordedEvent = {
+        id: event.id,
+        streamId,
+        version: current + i + 1,
+        position: PositionEncoding.fromCounter(all.length + 1),
+        type: event.type,
+        data: JSON.parse(event.dataJson),
+        metadata: event.metadataJson === "{}" ? emptyMetadata : JSON.parse(event.metadataJson),
+        recordedAt: new Date(recordedAt)
+      }
+      all.push(recorded)
+      target.events.push(recorded)
+      target.ids?.set(event.id, recorded)
+      positions[i] = recorded.position
+    }
+    notifier.notify()
+    return { version: current + events.length, positions }
   }
 
   const append = (request: StorageEngine.AppendRequest) =>
     Effect.suspend((): ReturnType<StorageEngine.StorageEngine["append"]> => {
-      const { events, expectedVersion, recordedAt, streamId } = request
-      const entry = streams.get(streamId)
+      const entry = streams.get(request.streamId)
       const current = entry?.events.length ?? 0
-      if (entry !== undefined && events.length > 0 && Idempotency.hasProvidedIds(events)) {
-        const stored: Array<RecordedEvent.RecordedEvent> = []
-        for (const event of events) {
-          entry.ids ??= new Map(entry.events.map((e) => [e.id, e]))
-          const found = entry.ids.get(event.id)
-          if (found !== undefined) stored.push(found)
-        }
-        const outcome = Idempotency.resolve(streamId, events, stored)
-        if (outcome._tag === "Left") return Effect.fail(outcome.left)
-        if (outcome.right._tag === "Repeat") {
-          return Effect.succeed({ version: outcome.right.version, positions: outcome.right.positions })
-        }
+      const decision = AppendRule.decide(request, { version: current, stored: storedIds(entry, request) })
+      switch (decision._tag) {
+        case "Write":
+          return Effect.succeed(write(request, entry, current))
+        case "Done":
+          return Effect.succeed(decision.result)
+        case "Conflict":
+        case "Duplicate":
+          return Effect.fail(decision.error)
       }
-      if (!ExpectedVersion.matches(expectedVersion, current)) {
-        return Effect.fail(
-          new EventStoreError.WrongExpectedVersion({
-            streamId,
-            expected: ExpectedVersion.format(expectedVersion),
-            actual: current
-          })
-        )
-      }
-      if (events.length === 0) return Effect.succeed({ version: current, positions: [] })
-      const target: StreamEntry = entry ?? { events: [], ids: undefined }
-      if (entry === undefined) streams.set(streamId, target)
-      const positions: Array<number> = new Array(events.length)
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!
-        const recorded: RecordedEvent.RecordedEvent = {
-          id: event.id,
-          streamId,
-          version: current + i + 1,
-          position: all.length + 1,
-          type: event.type,
-          data: JSON.parse(event.dataJson),
-          metadata: event.metadataJson === "{}" ? emptyMetadata : JSON.parse(event.metadataJson),
-          recordedAt: new Date(recordedAt)
-        }
-        all.push(recorded)
-        target.events.push(recorded)
-        target.ids?.set(event.id, recorded)
-        positions[i] = recorded.position
-      }
-      wake()
-      return Effect.succeed({ version: current + events.length, positions })
     })
 
   const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
@@ -114,17 +101,10 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
       return out
     })
 
-  const readAll = (after: number, limit: number) =>
-    Effect.sync(() => (after >= all.length ? [] : all.slice(after, Math.min(all.length, after + limit))))
-
-  const awaitAppend = (after: number) =>
-    Effect.async<void>((resume) => {
-      if (all.length > after) return resume(Effect.void)
-      const waiter = () => resume(Effect.void)
-      waiters.add(waiter)
-      return Effect.sync(() => {
-        waiters.delete(waiter)
-      })
+  const readAll = (after: Position.Position, limit: number) =>
+    Effect.sync(() => {
+      const from = PositionEncoding.toCounter(after)
+      return from >= all.length ? [] : all.slice(from, Math.min(all.length, from + limit))
     })
 
   return {
@@ -132,8 +112,8 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
     readStream,
     readAll,
     streamVersion: (streamId) => Effect.sync(() => streams.get(streamId)?.events.length ?? 0),
-    headPosition: Effect.sync(() => all.length),
-    awaitAppend
+    headPosition: Effect.sync(() => PositionEncoding.fromCounter(all.length)),
+    awaitAppend: (after) => notifier.wait(() => all.length > PositionEncoding.toCounter(after))
   }
 }
 
@@ -143,7 +123,9 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<EventStore.EventStore["Type"]> = Effect.sync(() => EventStore.make(makeEngine()))
+export const make: Effect.Effect<EventStore.EventStore["Type"]> = Effect.sync(() =>
+  StorageEngine.toEventStore(makeEngine())
+)
 
 /**
  * A Layer providing a fresh, empty in-memory `EventStore`.

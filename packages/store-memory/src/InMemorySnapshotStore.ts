@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { EventStoreError, SnapshotStore } from "@chronicle/core"
+import { SnapshotStore, StorageError } from "@chronicle/core"
 import { Effect, Layer, Option } from "effect"
 
 /**
@@ -36,7 +36,7 @@ export const make: Effect.Effect<SnapshotStore.SnapshotStore["Type"]> = Effect.s
           if (json === undefined) throw new Error("the state has no JSON form")
           snapshots.set(snapshot.streamId, { version: snapshot.version, schemaVersion: snapshot.schemaVersion, json })
         },
-        catch: (cause) => new EventStoreError.EventStoreError({ method: "SnapshotStore.save", cause })
+        catch: StorageError.of("SnapshotStore.save")
       }),
     delete: (streamId) =>
       Effect.sync(() => {

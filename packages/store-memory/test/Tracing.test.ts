@@ -1,4 +1,5 @@
 import { CommandHandler, Decider, EventCodec, EventStore } from "@chronicle/core"
+import { StorageEngine } from "@chronicle/core/engine"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Schema, Stream, Tracer } from "effect"
@@ -36,7 +37,7 @@ describe("tracing", () => {
     Effect.gen(function* () {
       const engine = InMemoryEventStore.makeEngine()
       const seen: Array<string> = []
-      const store = EventStore.make({
+      const store = StorageEngine.toEventStore({
         ...engine,
         append: (request) =>
           Effect.zipRight(

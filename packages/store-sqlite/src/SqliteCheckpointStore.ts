@@ -5,9 +5,9 @@
  *
  * @since 0.1.0
  */
-import { CheckpointStore, EventStoreError } from "@chronicle/core"
+import { CheckpointStore, Position, StorageError } from "@chronicle/core"
 import type * as SqlClient from "@effect/sql/SqlClient"
-import { Effect, Layer } from "effect"
+import { Effect, Equal, Layer } from "effect"
 import { ensureTable } from "./internal/table.js"
 import type { InvalidIdentifier } from "./SqliteEventStoreSchema.js"
 
@@ -35,7 +35,7 @@ class UpdateFailed {
 }
 
 const failure = (method: string) => (cause: unknown) =>
-  new EventStoreError.EventStoreError({ method: `CheckpointStore.${method}`, cause })
+  new StorageError.StorageError({ operation: `CheckpointStore.${method}`, cause })
 
 /**
  * Builds the store over the `SqlClient` in context, creating its table if it is missing.
@@ -47,32 +47,40 @@ export const make = (
   options: Options = {}
 ): Effect.Effect<
   CheckpointStore.CheckpointStore["Type"],
-  InvalidIdentifier | EventStoreError.EventStoreError,
+  InvalidIdentifier | StorageError.StorageError,
   SqlClient.SqlClient
 > =>
   Effect.gen(function* () {
     const { sql, table: name } = yield* ensureTable(
       "CheckpointStore",
       options.table ?? defaultTable,
-      "name TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL"
+      "name TEXT PRIMARY KEY NOT NULL, position TEXT NOT NULL"
     )
+    /** The stored checkpoint: text (or, as older releases wrote it, an integer) read back as a position. */
+    const read = (projection: string) =>
+      sql
+        .unsafe<{ readonly position: number | string }>(`SELECT position FROM ${name} WHERE name = ?`, [projection])
+        .pipe(
+          Effect.flatMap((rows) => {
+            if (rows[0] === undefined) return Effect.succeed(Position.start)
+            const position = Position.parse(String(rows[0].position))
+            return position === undefined
+              ? Effect.fail(new Error(`the stored checkpoint ${JSON.stringify(rows[0].position)} is not a position`))
+              : Effect.succeed(position)
+          })
+        )
     return {
-      load: (projection) =>
-        sql.unsafe<{ readonly position: number }>(`SELECT position FROM ${name} WHERE name = ?`, [projection]).pipe(
-          Effect.map((rows) => rows[0]?.position ?? 0),
-          Effect.mapError(failure("load"))
-        ),
+      load: (projection) => read(projection).pipe(Effect.mapError(failure("load"))),
       commit: <A, E, R>(
         projection: string,
-        move: { readonly from: number; readonly to: number },
+        move: { readonly from: Position.Position; readonly to: Position.Position },
         update: Effect.Effect<A, E, R>
       ) =>
         sql
           .withTransaction(
-            sql.unsafe<{ readonly position: number }>(`SELECT position FROM ${name} WHERE name = ?`, [projection]).pipe(
-              Effect.flatMap((rows) => {
-                const actual = rows[0]?.position ?? 0
-                return actual === move.from
+            read(projection).pipe(
+              Effect.flatMap((actual) => {
+                return Equal.equals(actual, move.from)
                   ? Effect.void
                   : Effect.fail(
                       new UpdateFailed(
@@ -84,13 +92,13 @@ export const make = (
               Effect.zipLeft(
                 sql.unsafe(
                   `INSERT INTO ${name} (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
-                  [projection, move.to]
+                  [projection, Position.format(move.to)]
                 )
               )
             )
           )
           .pipe(
-            Effect.mapError((error): E | CheckpointStore.CheckpointConflict | EventStoreError.EventStoreError =>
+            Effect.mapError((error): E | CheckpointStore.CheckpointConflict | StorageError.StorageError =>
               error instanceof UpdateFailed
                 ? (error.error as E | CheckpointStore.CheckpointConflict)
                 : failure("commit")(error)
@@ -108,8 +116,5 @@ export const make = (
  */
 export const layer = (
   options: Options = {}
-): Layer.Layer<
-  CheckpointStore.CheckpointStore,
-  InvalidIdentifier | EventStoreError.EventStoreError,
-  SqlClient.SqlClient
-> => Layer.effect(CheckpointStore.CheckpointStore, make(options))
+): Layer.Layer<CheckpointStore.CheckpointStore, InvalidIdentifier | StorageError.StorageError, SqlClient.SqlClient> =>
+  Layer.effect(CheckpointStore.CheckpointStore, make(options))

@@ -34,7 +34,8 @@
  *
  * @since 0.1.0
  */
-import { EventStore, EventStoreError, type StorageEngine } from "@chronicle/core"
+import { EventStore, StorageError } from "@chronicle/core"
+import { StorageEngine } from "@chronicle/core/engine"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { Context, Duration, Effect, Either, Layer } from "effect"
@@ -144,10 +145,13 @@ export const defaultBusyTimeout: Duration.Duration = Duration.seconds(5)
  * @since 0.1.0
  * @category models
  */
-export type MakeError = InvalidIdentifier | EventStoreError.EventStoreError
+export type MakeError = InvalidIdentifier | StorageError.StorageError
 
 const failure = (method: string) => (cause: unknown) =>
-  new EventStoreError.EventStoreError({ method, cause: (cause as { readonly cause?: unknown })?.cause ?? cause })
+  new StorageError.StorageError({
+    operation: `EventStore.${method}`,
+    cause: (cause as { readonly cause?: unknown })?.cause ?? cause
+  })
 
 const millis = (duration: Duration.DurationInput) =>
   Math.max(0, Math.round(Duration.toMillis(Duration.decode(duration))))
@@ -200,7 +204,7 @@ export const makeEngine = (
 export const make = (
   options: Options = {}
 ): Effect.Effect<EventStore.EventStore["Type"], MakeError, SqlClient.SqlClient> =>
-  Effect.map(makeEngine(options), EventStore.make)
+  Effect.map(makeEngine(options), StorageEngine.toEventStore)
 
 /**
  * A Layer providing `EventStore` over a `SqlClient` the application already provides (for example a `SqliteClient`
@@ -231,8 +235,8 @@ export const layerWithClient = (
       const tables = yield* validTables(config)
       const synchronous = config.synchronous ?? defaultSynchronous
       if (!synchronousLevels.includes(synchronous)) {
-        return yield* new EventStoreError.EventStoreError({
-          method: "open",
+        return yield* new StorageError.StorageError({
+          operation: "EventStore.open",
           cause: new Error(`synchronous must be one of ${synchronousLevels.join(", ")} (got ${String(synchronous)})`)
         })
       }
@@ -242,7 +246,7 @@ export const layerWithClient = (
         synchronous
       }).pipe(Effect.mapError(failure("open")))
       const engine = yield* build(database.client, database.access, tables, config)
-      return Context.make(EventStore.EventStore, EventStore.make(engine)).pipe(
+      return Context.make(EventStore.EventStore, StorageEngine.toEventStore(engine)).pipe(
         Context.add(SqlClient.SqlClient, database.client),
         Context.add(SqliteClient.SqliteClient, database.client)
       )

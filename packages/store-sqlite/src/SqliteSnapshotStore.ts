@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { EventStoreError, SnapshotStore } from "@chronicle/core"
+import { SnapshotStore, StorageError } from "@chronicle/core"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Layer, Option } from "effect"
 import { ensureTable } from "./internal/table.js"
@@ -34,7 +34,7 @@ interface Row {
 }
 
 const failure = (method: string) => (cause: unknown) =>
-  new EventStoreError.EventStoreError({ method: `SnapshotStore.${method}`, cause })
+  new StorageError.StorageError({ operation: `SnapshotStore.${method}`, cause })
 
 /**
  * Builds the store over the `SqlClient` in context, creating its table if it is missing.
@@ -46,7 +46,7 @@ export const make = (
   options: Options = {}
 ): Effect.Effect<
   SnapshotStore.SnapshotStore["Type"],
-  InvalidIdentifier | EventStoreError.EventStoreError,
+  InvalidIdentifier | StorageError.StorageError,
   SqlClient.SqlClient
 > =>
   Effect.gen(function* () {
@@ -113,5 +113,5 @@ export const make = (
  */
 export const layer = (
   options: Options = {}
-): Layer.Layer<SnapshotStore.SnapshotStore, InvalidIdentifier | EventStoreError.EventStoreError, SqlClient.SqlClient> =>
+): Layer.Layer<SnapshotStore.SnapshotStore, InvalidIdentifier | StorageError.StorageError, SqlClient.SqlClient> =>
   Layer.effect(SnapshotStore.SnapshotStore, make(options))

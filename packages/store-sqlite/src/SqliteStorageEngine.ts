@@ -4,14 +4,8 @@
  *
  * @since 0.1.0
  */
-import {
-  EventStoreError,
-  ExpectedVersion,
-  Idempotency,
-  type RecordedEvent,
-  type StorageEngine,
-  type StreamId
-} from "@chronicle/core"
+import { EventStoreError, type Position, type RecordedEvent, StorageError, type StreamId } from "@chronicle/core"
+import { AppendRule, Notifier, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Duration, Effect, Either, Schedule } from "effect"
 import type { Access, SyncSql } from "./internal/access.js"
@@ -50,7 +44,13 @@ const parse = (text: string): unknown => {
 }
 
 const decodeFailure = (row: EventRow, streamId: string, reason: string) =>
-  new EventStoreError.EventDecodeError({ streamId, version: row[1], position: row[0], type: row[3], reason })
+  new EventStoreError.EventDecodeError({
+    streamId,
+    version: row[1],
+    position: PositionEncoding.fromCounter(row[0]),
+    type: row[3],
+    reason
+  })
 
 /** Builds the envelopes of a page of rows; `streamId` is the stream read, or undefined for `readAll`. */
 const decodeRows = (
@@ -71,7 +71,7 @@ const decodeRows = (
       id: row[2],
       streamId: stream,
       version: row[1],
-      position: row[0],
+      position: PositionEncoding.fromCounter(row[0]),
       type: row[3],
       data,
       metadata: metadata as RecordedEvent.EventMetadata,
@@ -82,14 +82,14 @@ const decodeRows = (
 }
 
 type AppendOutcome = Either.Either<
-  StorageEngine.AppendResult,
+  { readonly version: number; readonly positions: ReadonlyArray<Position.Position> },
   EventStoreError.WrongExpectedVersion | EventStoreError.DuplicateEventId
 >
 
 const storeError =
   (method: string) =>
-  (error: SqlError): Effect.Effect<never, EventStoreError.EventStoreError> =>
-    Effect.fail(new EventStoreError.EventStoreError({ method, cause: error.cause ?? error }))
+  (error: SqlError): Effect.Effect<never, StorageError.StorageError> =>
+    Effect.fail(new StorageError.StorageError({ operation: `EventStore.${method}`, cause: error.cause ?? error }))
 
 /**
  * Options of the engine.
@@ -113,18 +113,12 @@ export interface EngineOptions {
 export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
   const { access, statements: sql } = options
   const pollInterval = Duration.decode(options.pollInterval)
-  const waiters = new Set<() => void>()
-
-  access.onCommit(() => {
-    if (waiters.size === 0) return
-    const woken = [...waiters]
-    waiters.clear()
-    for (const resume of woken) resume()
-  })
+  const notifier = Notifier.make()
+  access.onCommit(notifier.notify)
 
   const insert = (db: SyncSql, request: StorageEngine.AppendRequest, current: number): AppendOutcome => {
     const { events, recordedAt, streamId } = request
-    const positions: Array<number> = new Array(events.length)
+    const positions: Array<Position.Position> = new Array(events.length)
     if (db.prepared) {
       // One parameter array for the batch, rebound for each row (the statement runs synchronously).
       const params: Array<unknown> = [streamId, 0, "", "", "", "", recordedAt]
@@ -135,7 +129,7 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
         params[3] = event.type
         params[4] = event.dataJson
         params[5] = event.metadataJson
-        positions[i] = db.insert(sql.insert, params)
+        positions[i] = PositionEncoding.fromCounter(db.insert(sql.insert, params))
       }
       return Either.right({ version: current + events.length, positions })
     }
@@ -150,49 +144,39 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
         readonly version: number
         readonly position: number
       }>
-      for (const row of rows) positions[row.version - current - 1] = row.position
+      for (const row of rows) positions[row.version - current - 1] = PositionEncoding.fromCounter(row.position)
     }
     return Either.right({ version: current + events.length, positions })
   }
 
-  const checkAndInsert = (db: SyncSql, request: StorageEngine.AppendRequest): AppendOutcome => {
-    const current = db.value(sql.streamVersion, [request.streamId]) as number
-    if (!ExpectedVersion.matches(request.expectedVersion, current)) {
-      return Either.left(
-        new EventStoreError.WrongExpectedVersion({
-          streamId: request.streamId,
-          expected: ExpectedVersion.format(request.expectedVersion),
-          actual: current
-        })
-      )
-    }
-    if (request.events.length === 0) return Either.right({ version: current, positions: [] })
-    return insert(db, request, current)
+  /** The stream's stored events carrying the batch's ids, for the append rule (only for caller-chosen ids). */
+  const storedIds = (db: SyncSql, request: StorageEngine.AppendRequest): ReadonlyArray<AppendRule.StoredEvent> => {
+    if (!AppendRule.needsStoredIds(request)) return []
+    const ids = JSON.stringify(request.events.map((event) => event.id))
+    const rows = db.all(sql.storedIds, [request.streamId, ids]) as ReadonlyArray<StoredIdRow>
+    return rows.map((row) => ({
+      id: row.event_id,
+      version: row.version,
+      position: PositionEncoding.fromCounter(row.position),
+      type: row.type,
+      data: parse(row.data)
+    }))
   }
 
   const appendBody =
     (request: StorageEngine.AppendRequest) =>
     (db: SyncSql): AppendOutcome => {
-      const { events, streamId } = request
-      if (events.length > 0 && Idempotency.hasProvidedIds(events)) {
-        const ids = JSON.stringify(events.map((event) => event.id))
-        const rows = db.all(sql.storedIds, [streamId, ids]) as ReadonlyArray<StoredIdRow>
-        if (rows.length > 0) {
-          const stored = rows.map((row) => ({
-            id: row.event_id,
-            version: row.version,
-            position: row.position,
-            type: row.type,
-            data: parse(row.data)
-          }))
-          const outcome = Idempotency.resolve(streamId, events, stored)
-          if (Either.isLeft(outcome)) return Either.left(outcome.left)
-          if (outcome.right._tag === "Repeat") {
-            return Either.right({ version: outcome.right.version, positions: outcome.right.positions })
-          }
-        }
+      const version = db.value(sql.streamVersion, [request.streamId]) as number
+      const decision = AppendRule.decide(request, { version, stored: storedIds(db, request) })
+      switch (decision._tag) {
+        case "Write":
+          return insert(db, request, decision.version)
+        case "Done":
+          return Either.right(decision.result)
+        case "Conflict":
+        case "Duplicate":
+          return Either.left(decision.error)
       }
-      return checkAndInsert(db, request)
     }
 
   const appendFailed = storeError("append")
@@ -219,9 +203,9 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
     )
 
   const readAllFailed = storeError("readAll")
-  const readAll = (after: number, limit: number) =>
+  const readAll = (after: Position.Position, limit: number) =>
     Effect.catchTag(
-      access.read((db) => decodeRows(db.rows(sql.readAll, [after, limit]), undefined)),
+      access.read((db) => decodeRows(db.rows(sql.readAll, [PositionEncoding.toCounter(after), limit]), undefined)),
       "SqlError",
       readAllFailed
     )
@@ -232,22 +216,18 @@ export const make = (options: EngineOptions): StorageEngine.StorageEngine => {
       .pipe(Effect.catchTag("SqlError", storeError("streamVersion")))
 
   const headPosition = access
-    .read((db) => Either.right(db.value(sql.headPosition, []) as number))
+    .read((db) => Either.right(PositionEncoding.fromCounter(db.value(sql.headPosition, []) as number)))
     .pipe(Effect.catchTag("SqlError", storeError("headPosition")))
 
-  const awaitAppend = (after: number) => {
-    const local = Effect.async<void>((resume) => {
-      const waiter = () => resume(Effect.void)
-      waiters.add(waiter)
-      return Effect.sync(() => {
-        waiters.delete(waiter)
-      })
-    })
+  const awaitAppend = (after: Position.Position) => {
     const poll = headPosition.pipe(
-      Effect.repeat({ schedule: Schedule.spaced(pollInterval), until: (head) => head > after }),
+      Effect.repeat({
+        schedule: Schedule.spaced(pollInterval),
+        until: (head) => PositionEncoding.toCounter(head) > PositionEncoding.toCounter(after)
+      }),
       Effect.asVoid
     )
-    return Effect.raceFirst(local, poll)
+    return Effect.raceFirst(notifier.wait(), poll)
   }
 
   return { append, readStream, readAll, streamVersion, headPosition, awaitAppend }

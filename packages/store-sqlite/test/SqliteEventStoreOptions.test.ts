@@ -132,7 +132,7 @@ describe("SqliteEventStore options", () => {
       const seen = yield* fastFiber.await.pipe(Effect.timeout("2 seconds"))
       assert.isTrue(Exit.isSuccess(seen))
       if (Exit.isSuccess(seen)) {
-        assert.strictEqual(Option.getOrThrow(seen.value).position, appended.positions[0])
+        assert.deepStrictEqual(Option.getOrThrow(seen.value).position, appended.positions[0])
       }
       // The slow subscriber polls once when it starts, then not again for an hour.
       const slowResult = yield* slowFiber.await.pipe(Effect.timeout("300 millis"), Effect.either)
@@ -156,7 +156,7 @@ describe("SqliteEventStore options", () => {
     })
   )
 
-  it.scopedLive("busy: an append waits out another connection's write lock, then gives up with EventStoreError", () =>
+  it.scopedLive("busy: an append waits out another connection's write lock, then gives up with StorageError", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir("busy")
       const filename = path.join(dir, "db.sqlite")
@@ -179,8 +179,8 @@ describe("SqliteEventStore options", () => {
       other.exec("BEGIN IMMEDIATE")
       const error = yield* Effect.flip(store.append("busy-1", [event(2)]))
       other.exec("ROLLBACK")
-      assert.strictEqual(error._tag, "EventStoreError")
-      if (error._tag === "EventStoreError") {
+      assert.strictEqual(error._tag, "StorageError")
+      if (error._tag === "StorageError") {
         assert.match(String((error.cause as { code?: unknown }).code), /^SQLITE_BUSY/)
       }
       assert.strictEqual(yield* store.streamVersion("busy-1"), 2)

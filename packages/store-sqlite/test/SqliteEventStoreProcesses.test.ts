@@ -1,8 +1,8 @@
 import * as path from "node:path"
 import { BankAccount } from "@chronicle/bank-account"
-import { EventStore, type RecordedEvent } from "@chronicle/core"
+import { EventStore, Position, type RecordedEvent } from "@chronicle/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Context, Effect, Layer, Stream } from "effect"
+import { Array as Arr, Chunk, Context, Effect, Layer, Stream } from "effect"
 import { SqliteEventStore } from "../src/index.js"
 import type { Report } from "./fixtures/bankReport.js"
 import { spawnFixture, waitForOutput } from "./fixtures/children.js"
@@ -24,7 +24,7 @@ describe("SqliteEventStore with several processes on one file", () => {
         const filename = path.join(dir, "bank.sqlite")
         const store = Context.get(yield* Layer.build(SqliteEventStore.layer({ filename })), EventStore.EventStore)
         const accountIds = Array.from({ length: 6 }, (_, i) => `shared-${i}`)
-        const setupPositions = new Set<number>()
+        const setupPositions = new Set<string>()
         yield* Effect.forEach(accountIds, (accountId) =>
           Effect.gen(function* () {
             const streamId = BankAccount.streamId(accountId)
@@ -36,7 +36,8 @@ describe("SqliteEventStore with several processes on one file", () => {
               streamId,
               BankAccount.Deposit.make({ amount: initialDeposit })
             )
-            for (const position of [...opened.positions, ...funded.positions]) setupPositions.add(position)
+            for (const position of [...opened.positions, ...funded.positions])
+              setupPositions.add(Position.format(position))
           })
         ).pipe(Effect.provideService(EventStore.EventStore, store))
 
@@ -56,13 +57,15 @@ describe("SqliteEventStore with several processes on one file", () => {
         // No child met a storage fault (a busy database included) or a defect.
         for (const report of reports) {
           assert.deepStrictEqual(report.failures, [])
-          assert.isUndefined(report.errors.EventStoreError)
+          assert.isUndefined(report.errors.StorageError)
           assert.isAbove(report.acks.length, 0)
         }
 
         const stored = yield* Effect.map(Stream.runCollect(store.readAll()), Chunk.toReadonlyArray)
-        const byPosition = new Map<number, RecordedEvent.RecordedEvent>(stored.map((event) => [event.position, event]))
-        const acked = new Set<number>()
+        const byPosition = new Map<string, RecordedEvent.RecordedEvent>(
+          stored.map((event) => [Position.format(event.position), event])
+        )
+        const acked = new Set<string>()
         const expectedBalance = new Map(accountIds.map((id) => [id, initialDeposit]))
         for (const ack of reports.flatMap((report) => report.acks)) {
           const streamId = BankAccount.streamId(ack.accountId)
@@ -81,7 +84,10 @@ describe("SqliteEventStore with several processes on one file", () => {
         }
         // Every stored event was acknowledged exactly once (or written by the setup above).
         assert.strictEqual(stored.length, acked.size + setupPositions.size)
-        for (const event of stored) assert.isTrue(acked.has(event.position) || setupPositions.has(event.position))
+        for (const event of stored) {
+          const position = Position.format(event.position)
+          assert.isTrue(acked.has(position) || setupPositions.has(position))
+        }
 
         for (const accountId of accountIds) {
           const events = yield* readStream(store, BankAccount.streamId(accountId))
@@ -106,10 +112,7 @@ describe("SqliteEventStore with several processes on one file", () => {
           }
         }
         const positions = stored.map((event) => event.position)
-        assert.deepStrictEqual(
-          positions,
-          [...positions].sort((a, b) => a - b)
-        )
+        assert.deepStrictEqual(positions, Arr.sort(positions, Position.Order))
       }),
     60_000
   )

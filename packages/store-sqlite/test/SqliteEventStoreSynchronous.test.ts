@@ -43,12 +43,12 @@ describe("SqliteEventStore synchronous", () => {
     })
   )
 
-  it.scoped("rejects an unknown level with EventStoreError, before opening anything", () =>
+  it.scoped("rejects an unknown level with StorageError, before opening anything", () =>
     Effect.gen(function* () {
       const filename = path.join(yield* tempDir("synchronous-invalid"), "db.sqlite")
       const synchronous = "SOMETIMES" as SqliteEventStore.Synchronous
       const error = yield* Effect.flip(Layer.build(SqliteEventStore.layer({ filename, synchronous })))
-      assert.strictEqual(error._tag, "EventStoreError")
+      assert.strictEqual(error._tag, "StorageError")
     })
   )
 })

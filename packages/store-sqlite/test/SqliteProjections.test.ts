@@ -1,11 +1,11 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { CheckpointStore } from "@chronicle/core"
+import { CheckpointStore, Position } from "@chronicle/core"
 import { checkpointStoreSuite, projectionSuite, snapshotStoreSuite } from "@chronicle/testkit"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import { SqliteCheckpointStore, SqliteEventStore, SqliteSnapshotStore } from "../src/index.js"
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-sqlite-projections-"))
@@ -22,17 +22,23 @@ checkpointStoreSuite("SQLite", stores("checkpoints.db"))
 snapshotStoreSuite("SQLite", stores("snapshots.db"))
 projectionSuite("SQLite", stores("projections.db"))
 
+const at = Schema.decodeSync(Position.FromString)
+
 describe("SqliteCheckpointStore", () => {
   it.effect("commits the read-model update and the checkpoint in one transaction", () =>
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const checkpoints = yield* CheckpointStore.CheckpointStore
       yield* sql`CREATE TABLE read_model (id INTEGER PRIMARY KEY, label TEXT NOT NULL)`
-      yield* checkpoints.commit("tx", { from: 0, to: 5 }, sql`INSERT INTO read_model (id, label) VALUES (1, 'one')`)
+      yield* checkpoints.commit(
+        "tx",
+        { from: Position.start, to: at("5") },
+        sql`INSERT INTO read_model (id, label) VALUES (1, 'one')`
+      )
       const failed = yield* Effect.flip(
         checkpoints.commit(
           "tx",
-          { from: 5, to: 9 },
+          { from: at("5"), to: at("9") },
           Effect.zipRight(sql`INSERT INTO read_model (id, label) VALUES (2, 'two')`, Effect.fail("refused" as const))
         )
       )
@@ -42,7 +48,7 @@ describe("SqliteCheckpointStore", () => {
         rows.map((r) => r.id),
         [1]
       )
-      assert.strictEqual(yield* checkpoints.load("tx"), 5)
+      assert.deepStrictEqual(yield* checkpoints.load("tx"), at("5"))
     }).pipe(Effect.provide(stores("transaction.db")))
   )
 
@@ -51,7 +57,7 @@ describe("SqliteCheckpointStore", () => {
       const sql = yield* SqlClient.SqlClient
       const checkpoints = yield* SqliteCheckpointStore.make({ table: "my_checkpoints" })
       const snapshots = yield* SqliteSnapshotStore.make({ table: "my_snapshots" })
-      yield* checkpoints.commit("p", { from: 0, to: 3 }, Effect.void)
+      yield* checkpoints.commit("p", { from: Position.start, to: at("3") }, Effect.void)
       yield* snapshots.save({ streamId: "s", version: 1, schemaVersion: "v", state: {} })
       const tables = yield* sql<{ readonly name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`
       const names = tables.map((t) => t.name)
@@ -59,8 +65,8 @@ describe("SqliteCheckpointStore", () => {
       assert.include(names, "my_snapshots")
       assert.notInclude(names, SqliteCheckpointStore.defaultTable)
       assert.notInclude(names, SqliteSnapshotStore.defaultTable)
-      const [row] = yield* sql<{ readonly position: number }>`SELECT position FROM my_checkpoints WHERE name = 'p'`
-      assert.strictEqual(row?.position, 3)
+      const [row] = yield* sql<{ readonly position: string }>`SELECT position FROM my_checkpoints WHERE name = 'p'`
+      assert.strictEqual(row?.position, "3")
       const bad = yield* Effect.flip(SqliteCheckpointStore.make({ table: "x; DROP TABLE y" }))
       assert.strictEqual(bad._tag, "InvalidIdentifier")
       const badSnapshots = yield* Effect.flip(SqliteSnapshotStore.make({ table: "1abc" }))

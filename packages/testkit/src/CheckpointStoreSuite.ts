@@ -3,15 +3,19 @@
  *
  * @since 0.1.0
  */
-import { CheckpointStore } from "@chronicle/core"
+import { CheckpointStore, Position } from "@chronicle/core"
 import { assert, layer } from "@effect/vitest"
-import { Effect, Either, type Layer } from "effect"
+import { Effect, Either, type Layer, Schema } from "effect"
 
 const uniqueName = (label: string) => `${label}-${crypto.randomUUID()}`
 
+/** A position from its text: a checkpoint store keeps any store's positions, counters and pairs alike. */
+const at = Schema.decodeSync(Position.FromString)
+
 /**
- * Registers the checkpoint store suite: unknown projections start at 0, commits store positions, a failing update
- * stores nothing, projections are independent, and a checkpoint can be reset.
+ * Registers the checkpoint store suite: unknown projections start at `Position.start`, commits store positions
+ * (counters and pairs, kept exactly), a failing update stores nothing, projections are independent, a checkpoint can
+ * be reset, and of concurrent commits from one position only one runs its update.
  *
  * @since 0.1.0
  * @category suites
@@ -21,7 +25,7 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
     it.effect("an unknown projection starts at position 0", () =>
       Effect.gen(function* () {
         const store = yield* CheckpointStore.CheckpointStore
-        assert.strictEqual(yield* store.load(uniqueName("unknown")), 0)
+        assert.deepStrictEqual(yield* store.load(uniqueName("unknown")), Position.start)
       })
     )
 
@@ -32,13 +36,26 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
         let applied = 0
         const value = yield* store.commit(
           name,
-          { from: 0, to: 42 },
+          { from: Position.start, to: at("42") },
           Effect.sync(() => ++applied)
         )
         assert.strictEqual(value, 1)
-        assert.strictEqual(yield* store.load(name), 42)
-        yield* store.commit(name, { from: 42, to: 57 }, Effect.void)
-        assert.strictEqual(yield* store.load(name), 57)
+        assert.deepStrictEqual(yield* store.load(name), at("42"))
+        yield* store.commit(name, { from: at("42"), to: at("57") }, Effect.void)
+        assert.deepStrictEqual(yield* store.load(name), at("57"))
+      })
+    )
+
+    it.effect("keeps pair positions exactly, as a store whose transactions commit out of order makes them", () =>
+      Effect.gen(function* () {
+        const store = yield* CheckpointStore.CheckpointStore
+        const name = uniqueName("pair")
+        yield* store.commit(name, { from: Position.start, to: at("7781:42") }, Effect.void)
+        assert.deepStrictEqual(yield* store.load(name), at("7781:42"))
+        yield* store.commit(name, { from: at("7781:42"), to: at("9007199254740:9007199254740991") }, Effect.void)
+        assert.strictEqual(Position.format(yield* store.load(name)), "9007199254740:9007199254740991")
+        const error = yield* Effect.flip(store.commit(name, { from: at("7781:42"), to: at("7782:1") }, Effect.void))
+        assert.instanceOf(error, CheckpointStore.CheckpointConflict)
       })
     )
 
@@ -46,12 +63,12 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
       Effect.gen(function* () {
         const store = yield* CheckpointStore.CheckpointStore
         const name = uniqueName("failing")
-        yield* store.commit(name, { from: 0, to: 10 }, Effect.void)
+        yield* store.commit(name, { from: Position.start, to: at("10") }, Effect.void)
         const error = yield* Effect.flip(
-          store.commit(name, { from: 10, to: 20 }, Effect.fail("read model refused" as const))
+          store.commit(name, { from: at("10"), to: at("20") }, Effect.fail("read model refused" as const))
         )
         assert.strictEqual(error, "read model refused")
-        assert.strictEqual(yield* store.load(name), 10)
+        assert.deepStrictEqual(yield* store.load(name), at("10"))
       })
     )
 
@@ -59,11 +76,11 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
       Effect.gen(function* () {
         const store = yield* CheckpointStore.CheckpointStore
         const [a, b] = [uniqueName("a"), uniqueName("b")]
-        yield* store.commit(a, { from: 0, to: 5 }, Effect.void)
-        yield* store.commit(b, { from: 0, to: 9 }, Effect.void)
-        assert.deepStrictEqual([yield* store.load(a), yield* store.load(b)], [5, 9])
-        yield* store.commit(a, { from: 5, to: 0 }, Effect.void)
-        assert.deepStrictEqual([yield* store.load(a), yield* store.load(b)], [0, 9])
+        yield* store.commit(a, { from: Position.start, to: at("5") }, Effect.void)
+        yield* store.commit(b, { from: Position.start, to: at("9") }, Effect.void)
+        assert.deepStrictEqual([yield* store.load(a), yield* store.load(b)], [at("5"), at("9")])
+        yield* store.commit(a, { from: at("5"), to: Position.start }, Effect.void)
+        assert.deepStrictEqual([yield* store.load(a), yield* store.load(b)], [Position.start, at("9")])
       })
     )
 
@@ -71,12 +88,12 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
       Effect.gen(function* () {
         const store = yield* CheckpointStore.CheckpointStore
         const name = uniqueName("conflict")
-        yield* store.commit(name, { from: 0, to: 7 }, Effect.void)
+        yield* store.commit(name, { from: Position.start, to: at("7") }, Effect.void)
         let ran = false
         const error = yield* Effect.flip(
           store.commit(
             name,
-            { from: 3, to: 12 },
+            { from: at("3"), to: at("12") },
             Effect.sync(() => {
               ran = true
             })
@@ -84,10 +101,10 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
         )
         assert.instanceOf(error, CheckpointStore.CheckpointConflict)
         if (error instanceof CheckpointStore.CheckpointConflict) {
-          assert.deepStrictEqual([error.expected, error.actual], [3, 7])
+          assert.deepStrictEqual([error.expected, error.actual], [at("3"), at("7")])
         }
         assert.isFalse(ran)
-        assert.strictEqual(yield* store.load(name), 7)
+        assert.deepStrictEqual(yield* store.load(name), at("7"))
       })
     )
 
@@ -101,7 +118,9 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
           Effect.zipLeft(Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 20))))
         )
         const results = yield* Effect.all(
-          Array.from({ length: 4 }, () => Effect.either(store.commit(name, { from: 0, to: 10 }, update))),
+          Array.from({ length: 4 }, () =>
+            Effect.either(store.commit(name, { from: Position.start, to: at("10") }, update))
+          ),
           { concurrency: "unbounded" }
         )
         assert.strictEqual(results.filter(Either.isRight).length, 1)
@@ -109,12 +128,12 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
           if (Either.isLeft(result)) {
             assert.instanceOf(result.left, CheckpointStore.CheckpointConflict)
             if (result.left instanceof CheckpointStore.CheckpointConflict) {
-              assert.deepStrictEqual([result.left.expected, result.left.actual], [0, 10])
+              assert.deepStrictEqual([result.left.expected, result.left.actual], [Position.start, at("10")])
             }
           }
         }
         assert.strictEqual(runs, 1)
-        assert.strictEqual(yield* store.load(name), 10)
+        assert.deepStrictEqual(yield* store.load(name), at("10"))
       })
     )
   })

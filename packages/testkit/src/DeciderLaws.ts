@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { isDeepStrictEqual } from "node:util"
-import type { Decider, EventCodec, RecordedEvent, StreamId } from "@chronicle/core"
+import { type Decider, type EventCodec, Position, type RecordedEvent, type StreamId } from "@chronicle/core"
 import { Either, FastCheck } from "effect"
 
 /**
@@ -55,7 +55,7 @@ const fakeEnvelope = (type: string, data: unknown, version: number): RecordedEve
   id: "00000000-0000-4000-8000-000000000000",
   streamId: "laws" as StreamId.StreamId,
   version,
-  position: version,
+  position: Position.start,
   type,
   data,
   metadata: {},

@@ -67,13 +67,13 @@ export const snapshotStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Snap
       })
     )
 
-    it.effect("a state with no JSON form fails with EventStoreError and keeps the previous snapshot", () =>
+    it.effect("a state with no JSON form fails with StorageError and keeps the previous snapshot", () =>
       Effect.gen(function* () {
         const store = yield* SnapshotStore.SnapshotStore
         const streamId = uniqueStream("bad-state")
         yield* store.save({ streamId, version: 1, schemaVersion: "v1", state: { ok: true } })
         const error = yield* Effect.flip(store.save({ streamId, version: 2, schemaVersion: "v1", state: { n: 1n } }))
-        assert.strictEqual(error._tag, "EventStoreError")
+        assert.strictEqual(error._tag, "StorageError")
         assert.deepStrictEqual(
           Option.map(yield* store.load(streamId), (s) => s.version),
           Option.some(1)

@@ -5,7 +5,23 @@
  */
 import { InvalidArgument, InvalidEvent } from "../EventStoreError.js"
 import type { ExpectedVersion } from "../ExpectedVersion.js"
-import type { NewEvent, PreparedEvent } from "../RecordedEvent.js"
+import { isPosition } from "./position.js"
+import { isWellFormed } from "./unicode.js"
+import type { EventMetadata, NewEvent } from "../RecordedEvent.js"
+
+/** A new event after validation, with its id assigned: what a storage engine writes. */
+export interface PreparedEvent {
+  readonly id: string
+  /** Whether the caller chose the id (only such ids can repeat, so only they need the idempotency check). */
+  readonly idProvided: boolean
+  readonly type: string
+  readonly data: unknown
+  readonly metadata: EventMetadata
+  /** `data` as JSON text, serialized once by the store front so engines need not do it again. */
+  readonly dataJson: string
+  /** `metadata` as JSON text. */
+  readonly metadataJson: string
+}
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -13,12 +29,6 @@ const emptyMetadata = Object.freeze({})
 
 /** The longest event type accepted. */
 export const maxTypeLength = 256
-
-/** A UTF-16 surrogate without its other half: text that has no faithful UTF-8 form (a database would rewrite it). */
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
-/** Whether a string is well-formed Unicode: no lone surrogates, so every store keeps it exactly. */
-export const isWellFormed = (text: string): boolean => !loneSurrogate.test(text)
 
 /**
  * Validates and serializes a batch: a type, JSON object or array data, JSON object metadata, and either a UUID for
@@ -91,6 +101,12 @@ export const checkCount = (argument: string, value: unknown, min = 0): InvalidAr
     ? undefined
     : invalidCount(argument, value, `must be a whole number of at least ${min}`)
 
+/** `undefined`, or a `Position` (a number or text is not one: decode text with `Position.FromString`). */
+export const checkPosition = (argument: string, value: unknown): InvalidArgument | undefined =>
+  value === undefined || isPosition(value)
+    ? undefined
+    : invalidCount(argument, value, "must be a Position (decode text with Position.FromString)")
+
 /** Checks read options: counts, positions and versions are whole numbers; the direction is known. */
 export const checkReadOptions = (
   options: {
@@ -109,7 +125,7 @@ export const checkReadOptions = (
     checkCount("from", options.from) ??
     checkCount("to", options.to) ??
     checkCount("maxCount", options.maxCount) ??
-    checkCount("after", options.after) ??
+    checkPosition("after", options.after) ??
     checkCount("pageSize", options.pageSize, 1)
   )
 }

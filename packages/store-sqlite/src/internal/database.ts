@@ -17,7 +17,6 @@ import type { SqlError } from "@effect/sql/SqlError"
 import type * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import Sqlite from "better-sqlite3"
 import { Effect, type Either, Option, type Scope } from "effect"
-import type { Synchronous } from "../SqliteEventStore.js"
 import {
   type Access,
   type Body,
@@ -106,7 +105,8 @@ const transactionStatements = (db: Sqlite.Database, sql: SyncSql): GroupCommit.C
 export const open = (options: {
   readonly filename: string
   readonly busyTimeoutMillis: number
-  readonly synchronous: Synchronous
+  /** A `synchronous` level, checked by the caller. */
+  readonly synchronous: "OFF" | "NORMAL" | "FULL" | "EXTRA"
 }): Effect.Effect<Database, SqlError, Scope.Scope> =>
   Effect.gen(function* () {
     const db = yield* Effect.acquireRelease(

@@ -4,7 +4,7 @@
  * @since 0.1.0
  * @internal
  */
-import { EventStoreError } from "@chronicle/core"
+import { StorageError } from "@chronicle/core"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Either } from "effect"
 import { type InvalidIdentifier, validateIdentifier } from "../SqliteEventStoreSchema.js"
@@ -21,7 +21,7 @@ export const ensureTable = (
   columns: string
 ): Effect.Effect<
   { readonly table: string; readonly sql: SqlClient.SqlClient },
-  InvalidIdentifier | EventStoreError.EventStoreError,
+  InvalidIdentifier | StorageError.StorageError,
   SqlClient.SqlClient
 > =>
   Effect.gen(function* () {
@@ -30,6 +30,6 @@ export const ensureTable = (
     const sql = yield* SqlClient.SqlClient
     yield* sql
       .unsafe(`CREATE TABLE IF NOT EXISTS ${table.right} (${columns}) WITHOUT ROWID`)
-      .pipe(Effect.mapError((cause) => new EventStoreError.EventStoreError({ method: `${store}.migrate`, cause })))
+      .pipe(Effect.mapError((cause) => new StorageError.StorageError({ operation: `${store}.migrate`, cause })))
     return { table: table.right, sql }
   })

@@ -1,4 +1,4 @@
-import { EventCodec, EventStore, type RecordedEvent, type StreamId } from "@chronicle/core"
+import { EventCodec, EventStore, Position, type RecordedEvent, type StreamId } from "@chronicle/core"
 import { Chunk, Effect, Schema, Stream } from "effect"
 
 /** A small event union the conformance suites append and decode. */
@@ -13,6 +13,19 @@ export const uniqueStream = (label: string): string => `${label}-${crypto.random
 /** `n` new events, `Incremented { by: start }`, `Incremented { by: start + 1 }`, ... */
 export const increments = (n: number, start = 1) =>
   Array.from({ length: n }, (_, i) => ({ type: "Incremented", data: { by: start + i } }))
+
+/** Whether positions strictly increase (the global order), compared by `Position.Order`, never as numbers. */
+export const increasing = (positions: ReadonlyArray<Position.Position>): boolean =>
+  positions.every((p, i) => i === 0 || Position.isAfter(p, positions[i - 1]!))
+
+/** A position read back from its text: checkpoint stores keep any position, whatever store made it. */
+export const position = (text: string): Position.Position => Schema.decodeSync(Position.FromString)(text)
+
+/**
+ * A position after the head of any store: a pair sorts after every counter (memory, SQLite), and its transaction id
+ * is beyond any a database reaches.
+ */
+export const farFuture: Position.Position = position("900719925474099:0")
 
 /** Every event of one stream, forward. */
 export const readStreamAll = (

@@ -1,6 +1,6 @@
 import { CommandHandler, Decider, EventStore } from "@chronicle/core"
 import { assert, type Vitest } from "@effect/vitest"
-import { Effect, Either, Schedule, Schema } from "effect"
+import { Effect, Either, Schedule, Schema, TestServices } from "effect"
 import { codec, readStreamAll, uniqueStream } from "./fixtures.js"
 
 type It = Vitest.MethodsNonLive<EventStore.EventStore>
@@ -72,6 +72,25 @@ export const handlerCases = (it: It) => {
         Array.from({ length: 20 }, (_, i) => i + 1)
       )
       assert.deepStrictEqual(yield* handler.load(id), { state: 20, version: 20 })
+    })
+  )
+
+  it.effect("CommandHandler's default retry holds 100 fibers handling commands on one stream at once", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("handler-hundred")
+      const defaults = CommandHandler.make({ decider: counter, codec })
+      // The default schedule backs off in real time, so this runs on the live clock.
+      const results = yield* TestServices.provideLive(
+        Effect.all(
+          Array.from({ length: 100 }, () => defaults.handle(id, { _tag: "Add", by: 1 })),
+          { concurrency: "unbounded" }
+        )
+      )
+      assert.deepStrictEqual(
+        results.map((r) => r.version).sort((a, b) => a - b),
+        Array.from({ length: 100 }, (_, i) => i + 1)
+      )
+      assert.deepStrictEqual(yield* defaults.load(id), { state: 100, version: 100 })
     })
   )
 

@@ -1,0 +1,133 @@
+/**
+ * The append rule: what an append does, decided once, purely, for every store. An engine gathers the facts (the
+ * stream's current version and, when the batch carries its own ids, the stored events with those ids), asks
+ * `decide`, and does the I/O the decision names — so every store answers every append alike.
+ *
+ * In order:
+ * 1. a batch whose caller-chosen ids are all stored already in the stream, in the same order at consecutive
+ *    versions with the same type and data (compared as JSON), is a **repeat**: it is answered with the first append's
+ *    result and writes nothing, even when its expected version is stale by now (a client that lost the answer can
+ *    retry safely); any other overlap with stored ids is a **duplicate** (`DuplicateEventId`); metadata is not
+ *    compared;
+ * 2. otherwise the expected version is checked against the current one: a mismatch is a **conflict**
+ *    (`WrongExpectedVersion` with the actual version);
+ * 3. otherwise the batch is **written** at versions `current + 1 ...`; an empty batch writes nothing.
+ *
+ * @since 0.1.0
+ */
+import type { AppendResult } from "../EventStore.js"
+import { DuplicateEventId, WrongExpectedVersion } from "../EventStoreError.js"
+import * as ExpectedVersion from "../ExpectedVersion.js"
+import { jsonEquals } from "../internal/json.js"
+import type { Position } from "../Position.js"
+import type { AppendRequest, PreparedEvent } from "./StorageEngine.js"
+
+/**
+ * A stored event of the stream that carries one of the batch's ids: what the rule compares a repeat with. `data` is
+ * the stored JSON, parsed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredEvent {
+  readonly id: string
+  readonly version: number
+  readonly position: Position
+  readonly type: string
+  readonly data: unknown
+}
+
+/**
+ * What an engine knows about the stream when it appends, read inside the append's transaction.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Facts {
+  /** The stream's current version: 0 when it has no events. */
+  readonly version: number
+  /** The stream's events carrying any id of the batch (none unless `needsStoredIds`). */
+  readonly stored: ReadonlyArray<StoredEvent>
+}
+
+/**
+ * The rule's decision.
+ *
+ * - `Write`: write the batch at versions `version + 1 ...`;
+ * - `Done`: answer `result` and write nothing (a repeat, or an empty batch whose expectation holds);
+ * - `Conflict` and `Duplicate`: fail with `error`, writing nothing.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Decision =
+  | { readonly _tag: "Write"; readonly version: number }
+  | { readonly _tag: "Done"; readonly result: AppendResult; readonly repeat: boolean }
+  | { readonly _tag: "Conflict"; readonly error: WrongExpectedVersion }
+  | { readonly _tag: "Duplicate"; readonly error: DuplicateEventId }
+
+/**
+ * Whether the engine must look up stored events by the batch's ids (only caller-chosen ids can repeat). Batches carry
+ * ids on every event or on none, so the first event tells, and an id-less batch costs no lookup.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const needsStoredIds = (request: AppendRequest): boolean => request.events[0]?.idProvided === true
+
+/**
+ * Decides an append from the facts.
+ *
+ * @since 0.1.0
+ * @category decisions
+ */
+export const decide = (request: AppendRequest, facts: Facts): Decision => {
+  if (facts.stored.length > 0 && needsStoredIds(request)) {
+    const repeat = repeatOf(request.streamId, request.events, facts.stored)
+    if (repeat instanceof DuplicateEventId) return { _tag: "Duplicate", error: repeat }
+    return { _tag: "Done", result: repeat, repeat: true }
+  }
+  if (!ExpectedVersion.matches(request.expectedVersion, facts.version)) {
+    return {
+      _tag: "Conflict",
+      error: new WrongExpectedVersion({
+        streamId: request.streamId,
+        expected: ExpectedVersion.format(request.expectedVersion),
+        actual: facts.version
+      })
+    }
+  }
+  if (request.events.length === 0) {
+    return { _tag: "Done", result: { version: facts.version, positions: [] }, repeat: false }
+  }
+  return { _tag: "Write", version: facts.version }
+}
+
+/** The original result of a batch whose ids are stored, or why the batch is not a repeat of it. */
+const repeatOf = (
+  streamId: string,
+  batch: ReadonlyArray<PreparedEvent>,
+  stored: ReadonlyArray<StoredEvent>
+): AppendResult | DuplicateEventId => {
+  const byId = new Map(stored.map((e) => [e.id, e]))
+  const duplicate = (eventId: string, reason: string) => new DuplicateEventId({ streamId, eventId, reason })
+  const first = byId.get(batch[0]!.id)
+  if (first === undefined) {
+    const repeated = batch.find((e) => byId.has(e.id))!
+    return duplicate(repeated.id, "the batch mixes new events with events stored before")
+  }
+  const positions: Array<Position> = []
+  for (let i = 0; i < batch.length; i++) {
+    const event = batch[i]!
+    const match = byId.get(event.id)
+    if (match === undefined) return duplicate(first.id, "the batch mixes new events with events stored before")
+    if (match.version !== first.version + i) {
+      return duplicate(event.id, "the stored events with these ids are not in the batch's order")
+    }
+    if (match.type !== event.type || !jsonEquals(match.data, JSON.parse(event.dataJson))) {
+      return duplicate(event.id, "the same id was stored with a different payload")
+    }
+    positions.push(match.position)
+  }
+  return { version: first.version + batch.length - 1, positions }
+}
