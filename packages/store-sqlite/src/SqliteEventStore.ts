@@ -3,14 +3,17 @@
  * processes appending to the same file at once.
  *
  * - `layer(config)` opens the database and provides `EventStore`; `layerWithClient(config)` also provides a
- *   `SqlClient` (and `SqliteClient`) over the same connection, for projections or queries that share it.
- * - `layerFromClient(options)`, `make(options)` and `makeEngine(options)` use a `SqlClient` the caller already has.
+ *   `SqlClient` (and `SqliteClient`) over the same connection, for projections or queries that share it. These run
+ *   the store's own engine, the fast one;
+ * - `layerFromClient(options)` and `make(options)` use a `SqlClient` the application already has (any `@effect/sql`
+ *   SQLite client, synchronous or not), through the shared SQL engine of `@chronicle/sql`.
  *
  * How it works:
  * - every append runs in a `BEGIN IMMEDIATE` transaction (take the write lock first, so two processes never deadlock
  *   upgrading a read to a write): the idempotency lookup (only for caller-chosen ids), the current version, the
- *   inserts. On a database the store opened itself this runs as synchronous better-sqlite3 calls on statements
- *   prepared once, so no other statement of the process can come in between;
+ *   append rule, the inserts. On a database the store opened itself this runs as synchronous better-sqlite3 calls on
+ *   statements prepared once, so no other statement of the process can come in between; over an application's client
+ *   each statement is an Effect on the connection the client reserves for the transaction;
  * - group commit (on a database the store opened): appends that wait for the writer at the same time share one
  *   transaction, each in its own savepoint (none for a one-event append, whose single INSERT SQLite undoes by itself
  *   if it fails). When appenders may be concurrent (the last group had several appends, or the append comes from
@@ -18,31 +21,40 @@
  *   queue theirs, then commits them all; a fiber appending alone runs at once. No timer. An append that fails its
  *   expected version, repeats stored ids or fails a statement rolls back alone; each append sees the ones before it
  *   in the group; every appender is answered only after the `COMMIT`, and if the commit fails, all of them get the
- *   error. An append inside the application's transaction (`layerWithClient` + `sql.withTransaction`) joins that
- *   transaction instead, in a savepoint, and is not grouped. What a group saves is the per-transaction cost (the
- *   commit's `fsync` under `synchronous = FULL`, locking, WAL bookkeeping), not the pages written: single-event
- *   appends to distinct streams still dirty one index leaf per stream in each unique index (about 2.6 WAL pages per
- *   append in a group of 100, against 3.6 alone). Under `NORMAL` they gain far less than the group size (bare
- *   better-sqlite3 gains 1.7 times at 100 streams of 1,000 events); under `FULL` grouping shares the `fsync`;
+ *   error. What a group saves is the per-transaction cost (the commit's `fsync` under `synchronous = FULL`, locking,
+ *   WAL bookkeeping), not the pages written: single-event appends to distinct streams still dirty one index leaf per
+ *   stream in each unique index. Under `NORMAL` they gain far less than the group size; under `FULL` grouping shares
+ *   the `fsync`;
+ * - an append inside the application's transaction (`sql.withTransaction` on the store's or the application's
+ *   client) joins that transaction instead, in a savepoint, and is not grouped;
  * - `SQLITE_BUSY` / `SQLITE_LOCKED` are waited out by SQLite's `busy_timeout`, then retried 10 more times with
  *   jittered backoff (2 ms to 100 ms), a group as a whole with every append checked again; only then do they
- *   surface, as `EventStoreError`;
- * - reads select rows as arrays (cheaper than objects) and build each envelope once;
+ *   surface, as `StorageError`;
  * - live subscriptions wake at once on appends through the same store (after the commit), and poll the head
  *   position every `pollInterval` for appends by other processes;
- * - positions are SQLite row ids: the events table must only ever be appended to.
+ * - positions are SQLite row ids: the events table must only ever be appended to;
+ * - the tables are created and upgraded by versioned migrations, recorded in `migrationsTable`.
  *
  * @since 0.1.0
  */
 import { EventStore, StorageError } from "@chronicle/core"
 import { StorageEngine } from "@chronicle/core/engine"
+import { type SqlDialect, SqlEngine, SqlFault, SqlIdentifier } from "@chronicle/sql"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import { Context, Duration, Effect, Either, Layer } from "effect"
-import * as Access from "./internal/access.js"
+import { Context, Duration, Effect, Layer } from "effect"
 import * as Database from "./internal/database.js"
-import * as Schema from "./SqliteEventStoreSchema.js"
-import * as SqliteStorageEngine from "./SqliteStorageEngine.js"
+import { dialect } from "./internal/dialect.js"
+import * as Engine from "./internal/engine.js"
+
+/**
+ * A configured table name is not a plain SQL identifier. Names are spliced into SQL text, so only
+ * `[A-Za-z_][A-Za-z0-9_]*` (at most 64 characters, not starting with `sqlite_`) is accepted.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const InvalidIdentifier = SqlIdentifier.InvalidIdentifier
 
 /**
  * A configured table name is not a plain SQL identifier.
@@ -50,18 +62,10 @@ import * as SqliteStorageEngine from "./SqliteStorageEngine.js"
  * @since 0.1.0
  * @category errors
  */
-export const InvalidIdentifier = Schema.InvalidIdentifier
+export type InvalidIdentifier = SqlIdentifier.InvalidIdentifier
 
 /**
- * A configured table name is not a plain SQL identifier.
- *
- * @since 0.1.0
- * @category errors
- */
-export type InvalidIdentifier = Schema.InvalidIdentifier
-
-/**
- * Options of a store over a client.
+ * Options of a store.
  *
  * - `tables.events`: the events table (default `chronicle_events`);
  * - `migrationsTable`: where the store's migrations are recorded (default `chronicle_migrations`);
@@ -74,12 +78,19 @@ export type InvalidIdentifier = Schema.InvalidIdentifier
  * @since 0.1.0
  * @category models
  */
-export interface Options {
-  readonly tables?: { readonly events?: string } | undefined
-  readonly migrationsTable?: string | undefined
+export interface Options extends SqlEngine.TableOptions {
   readonly pollInterval?: Duration.DurationInput | undefined
   readonly busyTimeout?: Duration.DurationInput | undefined
 }
+
+/**
+ * The default table names: `chronicle_events` and `chronicle_migrations` (not `effect_sql_migrations`, so the store's
+ * migrations never collide with an application's own in a shared database).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTables: SqlDialect.EventTables = SqlEngine.defaultTables
 
 /**
  * SQLite's `synchronous` levels: how often a commit waits for the disk (`fsync`).
@@ -129,7 +140,7 @@ export interface Config extends Options {
  * @since 0.1.0
  * @category constants
  */
-export const defaultPollInterval: Duration.Duration = Duration.millis(100)
+export const defaultPollInterval: Duration.Duration = SqlEngine.defaultPollInterval
 
 /**
  * The default `busy_timeout` of a database the store opens itself.
@@ -147,56 +158,15 @@ export const defaultBusyTimeout: Duration.Duration = Duration.seconds(5)
  */
 export type MakeError = InvalidIdentifier | StorageError.StorageError
 
-const failure = (method: string) => (cause: unknown) =>
-  new StorageError.StorageError({
-    operation: `EventStore.${method}`,
-    cause: (cause as { readonly cause?: unknown })?.cause ?? cause
-  })
-
 const millis = (duration: Duration.DurationInput) =>
   Math.max(0, Math.round(Duration.toMillis(Duration.decode(duration))))
 
-const validTables = (options: Options) => Either.mapLeft(Schema.tableNames(options), (error) => error)
-
-const build = (client: SqlClient.SqlClient, access: Access.Access, tables: Schema.TableNames, options: Options) =>
-  Schema.migrate(tables).pipe(
-    Effect.provideService(SqlClient.SqlClient, client),
-    Effect.mapError(failure("migrate")),
-    Effect.as(
-      SqliteStorageEngine.make({
-        access,
-        statements: Schema.statements(tables),
-        pollInterval: options.pollInterval ?? defaultPollInterval
-      })
-    )
-  )
-
 /**
- * Builds the storage engine over the `SqlClient` in context (any `@effect/sql` SQLite client): validates the table
- * names, applies `busyTimeout` when given, and runs the store's migrations in one `BEGIN IMMEDIATE` transaction, so
- * processes starting together do not race. Appends run in `BEGIN IMMEDIATE` transactions on the client's reserved
- * connection, one per append; `layer` is faster, as it runs appends as synchronous better-sqlite3 calls and commits
- * concurrent ones together.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeEngine = (
-  options: Options = {}
-): Effect.Effect<StorageEngine.StorageEngine, MakeError, SqlClient.SqlClient> =>
-  Effect.gen(function* () {
-    const tables = yield* validTables(options)
-    const client = yield* SqlClient.SqlClient
-    const access = Access.fromClient(client)
-    if (options.busyTimeout !== undefined) {
-      const pragma = `PRAGMA busy_timeout = ${millis(options.busyTimeout)}`
-      yield* access.read((db) => Either.right(db.all(pragma, []))).pipe(Effect.mapError(failure("busyTimeout")))
-    }
-    return yield* build(client, access, tables, options)
-  })
-
-/**
- * Builds the `EventStore` service over the `SqlClient` in context.
+ * Builds the `EventStore` service over the `SqlClient` in context (any `@effect/sql` SQLite client): validates the
+ * table names, applies `busyTimeout` when given, runs the store's migrations in one `BEGIN IMMEDIATE` transaction (so
+ * processes starting together do not race), and runs the shared SQL engine: each append in a `BEGIN IMMEDIATE`
+ * transaction on the connection the client reserves, or in the application's transaction when it runs inside one.
+ * `layer` is faster: it runs appends as synchronous better-sqlite3 calls and commits concurrent ones together.
  *
  * @since 0.1.0
  * @category constructors
@@ -204,7 +174,21 @@ export const makeEngine = (
 export const make = (
   options: Options = {}
 ): Effect.Effect<EventStore.EventStore["Type"], MakeError, SqlClient.SqlClient> =>
-  Effect.map(makeEngine(options), StorageEngine.toEventStore)
+  Effect.gen(function* () {
+    const tables = yield* SqlEngine.tables(dialect, options)
+    const client = yield* SqlClient.SqlClient
+    if (options.busyTimeout !== undefined) {
+      yield* client
+        .unsafe(`PRAGMA busy_timeout = ${millis(options.busyTimeout)}`)
+        .pipe(Effect.catchTag("SqlError", SqlFault.fail("EventStore.busyTimeout")))
+    }
+    const engine = yield* SqlEngine.make({
+      dialect,
+      tables,
+      pollInterval: options.pollInterval ?? defaultPollInterval
+    })
+    return StorageEngine.toEventStore(engine)
+  })
 
 /**
  * A Layer providing `EventStore` over a `SqlClient` the application already provides (for example a `SqliteClient`
@@ -220,9 +204,9 @@ export const layerFromClient = (
 
 /**
  * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s, group
- * commit of concurrent appends) and provides `EventStore` together with
- * a `SqlClient` (also as `SqliteClient`) over the same connection, for projections or queries that share it. That
- * client's transactions begin with `BEGIN IMMEDIATE`; an `append` inside one joins it.
+ * commit of concurrent appends) and provides `EventStore` together with a `SqlClient` (also as `SqliteClient`) over
+ * the same connection, for projections or queries that share it. That client's transactions begin with
+ * `BEGIN IMMEDIATE`; an `append` inside one joins it.
  *
  * @since 0.1.0
  * @category layers
@@ -232,7 +216,7 @@ export const layerWithClient = (
 ): Layer.Layer<EventStore.EventStore | SqlClient.SqlClient | SqliteClient.SqliteClient, MakeError> =>
   Layer.scopedContext(
     Effect.gen(function* () {
-      const tables = yield* validTables(config)
+      const tables = yield* SqlEngine.tables(dialect, config)
       const synchronous = config.synchronous ?? defaultSynchronous
       if (!synchronousLevels.includes(synchronous)) {
         return yield* new StorageError.StorageError({
@@ -244,8 +228,13 @@ export const layerWithClient = (
         filename: config.filename,
         busyTimeoutMillis: millis(config.busyTimeout ?? defaultBusyTimeout),
         synchronous
-      }).pipe(Effect.mapError(failure("open")))
-      const engine = yield* build(database.client, database.access, tables, config)
+      }).pipe(Effect.catchTag("SqlError", SqlFault.fail("EventStore.open")))
+      yield* SqlEngine.migrate(dialect, tables).pipe(Effect.provideService(SqlClient.SqlClient, database.client))
+      const engine = Engine.make({
+        access: database.access,
+        tables,
+        pollInterval: config.pollInterval ?? defaultPollInterval
+      })
       return Context.make(EventStore.EventStore, StorageEngine.toEventStore(engine)).pipe(
         Context.add(SqlClient.SqlClient, database.client),
         Context.add(SqliteClient.SqliteClient, database.client)

@@ -2,6 +2,5 @@
  * @since 0.1.0
  */
 export * as SqliteEventStore from "./SqliteEventStore.js"
-export * as SqliteEventStoreSchema from "./SqliteEventStoreSchema.js"
 export * as SqliteCheckpointStore from "./SqliteCheckpointStore.js"
 export * as SqliteSnapshotStore from "./SqliteSnapshotStore.js"

@@ -4,11 +4,10 @@ import type { SyncSql } from "../src/internal/access.js"
 import * as GroupCommit from "../src/internal/groupCommit.js"
 
 const unusedSql: SyncSql = {
-  prepared: true,
-  all: () => [],
   rows: () => [],
   value: () => undefined,
-  insert: () => 0
+  insert: () => 0,
+  exec: () => {}
 }
 
 /** A connection that logs the statements the writer runs around the bodies. */

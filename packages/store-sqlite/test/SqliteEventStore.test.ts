@@ -6,6 +6,7 @@ import { afterAll } from "@effect/vitest"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Layer } from "effect"
 import { SqliteEventStore } from "../src/index.js"
+import * as AsyncClient from "./fixtures/asyncClient.js"
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-sqlite-suite-"))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -17,4 +18,8 @@ eventStoreSuite(
   SqliteEventStore.layerFromClient({ tables: { events: "client_events" } }).pipe(
     Layer.provide(SqliteClient.layer({ filename: path.join(dir, "client.db") }))
   )
+)
+eventStoreSuite(
+  "SqliteEventStore.layerFromClient (a client whose statements answer asynchronously)",
+  SqliteEventStore.layerFromClient().pipe(Layer.provide(AsyncClient.layer(path.join(dir, "async.db"))))
 )

@@ -1,26 +1,41 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { CheckpointStore, Position } from "@chronicle/core"
+import { CheckpointStore, type EventStore, Position } from "@chronicle/core"
 import { checkpointStoreSuite, projectionSuite, snapshotStoreSuite } from "@chronicle/testkit"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
+import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Effect, Layer, Schema } from "effect"
 import { SqliteCheckpointStore, SqliteEventStore, SqliteSnapshotStore } from "../src/index.js"
+import * as AsyncClient from "./fixtures/asyncClient.js"
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-sqlite-projections-"))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-/** Event store, checkpoints and snapshots in one database file, over one connection. */
-const stores = (file: string) =>
-  Layer.provideMerge(
-    Layer.mergeAll(SqliteCheckpointStore.layer(), SqliteSnapshotStore.layer()),
-    SqliteEventStore.layerWithClient({ filename: path.join(dir, file) })
-  )
+/** Checkpoints and snapshots beside the event store, over its connection or the application's client. */
+const withSideStores = <E>(events: Layer.Layer<EventStore.EventStore | SqlClient.SqlClient, E>) =>
+  Layer.provideMerge(Layer.mergeAll(SqliteCheckpointStore.layer(), SqliteSnapshotStore.layer()), events)
 
-checkpointStoreSuite("SQLite", stores("checkpoints.db"))
-snapshotStoreSuite("SQLite", stores("snapshots.db"))
-projectionSuite("SQLite", stores("projections.db"))
+/** Event store, checkpoints and snapshots in one database file, over one connection. */
+const stores = (file: string) => withSideStores(SqliteEventStore.layerWithClient({ filename: path.join(dir, file) }))
+
+/** The same over an application's client: `SqliteClient`, or one whose statements answer asynchronously. */
+const overClient = (client: Layer.Layer<SqlClient.SqlClient>) =>
+  withSideStores(Layer.provideMerge(SqliteEventStore.layerFromClient(), client))
+
+const layers = {
+  "SQLite (owned connection)": (file: string) => stores(file),
+  "SQLite over SqliteClient": (file: string) =>
+    overClient(SqliteClient.layer({ filename: path.join(dir, `client-${file}`) })),
+  "SQLite over an asynchronous client": (file: string) => overClient(AsyncClient.layer(path.join(dir, `async-${file}`)))
+}
+
+for (const [name, layer] of Object.entries(layers)) {
+  checkpointStoreSuite(name, layer("checkpoints.db"))
+  snapshotStoreSuite(name, layer("snapshots.db"))
+  projectionSuite(name, layer("projections.db"))
+}
 
 const at = Schema.decodeSync(Position.FromString)
 

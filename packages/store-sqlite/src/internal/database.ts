@@ -21,15 +21,15 @@ import {
   type Access,
   type Body,
   immediate,
-  isBusy,
   retryBusy,
-  runSync,
+  runBody,
   type SyncSql,
   savepoint,
   toSqlError,
   transact
 } from "./access.js"
 import * as ApplicationClient from "./client.js"
+import { isBusy } from "./dialect.js"
 import * as GroupCommit from "./groupCommit.js"
 
 /**
@@ -43,12 +43,12 @@ export interface Database {
   readonly access: Access
 }
 
-/** Statements prepared once per text, in the three result shapes the engine uses. */
+/** Statements prepared once per text, in the result shapes the engine uses. */
 const preparedStatements = (db: Sqlite.Database): SyncSql => {
-  const objects = new Map<string, Sqlite.Statement>()
   const arrays = new Map<string, Sqlite.Statement>()
   const values = new Map<string, Sqlite.Statement>()
-  const prepare = (cache: Map<string, Sqlite.Statement>, text: string, mode: "objects" | "arrays" | "values") => {
+  const runs = new Map<string, Sqlite.Statement>()
+  const prepare = (cache: Map<string, Sqlite.Statement>, text: string, mode: "arrays" | "values" | "run") => {
     let statement = cache.get(text)
     if (statement === undefined) {
       statement = db.prepare(text)
@@ -59,16 +59,12 @@ const preparedStatements = (db: Sqlite.Database): SyncSql => {
     return statement
   }
   return {
-    prepared: true,
-    all: (text, params) => {
-      const statement = prepare(objects, text, "objects")
-      if (statement.reader) return statement.all(...params)
-      statement.run(...params)
-      return []
-    },
     rows: (text, params) => prepare(arrays, text, "arrays").all(...params) as ReadonlyArray<ReadonlyArray<unknown>>,
     value: (text, params) => prepare(values, text, "values").get(...params),
-    insert: (text, params) => Number(prepare(objects, text, "objects").run(...params).lastInsertRowid)
+    insert: (text, params) => Number(prepare(runs, text, "run").run(...params).lastInsertRowid),
+    exec: (text) => {
+      prepare(runs, text, "run").run()
+    }
   }
 }
 
@@ -147,7 +143,7 @@ export const open = (options: {
     const exclusive = <A, E>(run: () => Either.Either<A, E>, joined: () => Either.Either<A, E>) =>
       Effect.flatMap(Effect.serviceOption(Client.TransactionConnection), (outer) =>
         Option.isSome(outer) && outer.value[0] === connection
-          ? runSync(joined)
+          ? runBody(joined)
           : semaphore.withPermits(1)(
               Effect.suspend(() =>
                 db.inTransaction
@@ -157,7 +153,7 @@ export const open = (options: {
                         "A transaction was left open outside SqlClient.withTransaction"
                       )
                     )
-                  : runSync(run)
+                  : runBody(run)
               )
             )
       )
@@ -186,7 +182,7 @@ export const open = (options: {
           }
         }
         const run = () => body(sync)
-        return retryBusy(Effect.suspend(() => (db.inTransaction ? exclusive(run, run) : runSync(run))))
+        return retryBusy(Effect.suspend(() => (db.inTransaction ? exclusive(run, run) : runBody(run))))
       })
 
     const access: Access = {

@@ -18,7 +18,7 @@
  * - If `BEGIN` or `COMMIT` fails, or a statement error ends the whole transaction, every write of the group gets the
  *   error — except `SQLITE_BUSY` / `SQLITE_LOCKED`, after which the group goes back to the head of the queue and is
  *   run again, each write checked afresh, after a jittered backoff (2 ms doubling up to 100 ms); a write busy more
- *   than `busyRetries` times fails with the busy error.
+ *   than `SqlTransaction.retries` times fails with the busy error.
  * - A writer interrupted while its write is queued (waiting for the leader or for a retry) is taken out of the queue:
  *   nothing of it is written. Once a group runs, it is synchronous and cannot be interrupted; the leader is not
  *   interruptible between its yield and running the group (so the writes queued behind it are never stranded).
@@ -26,9 +26,11 @@
  * @since 0.1.0
  * @internal
  */
+import { SqlTransaction } from "@chronicle/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Either } from "effect"
-import { type Body, busyDelay, busyRetries, isBusy, type SyncSql, toSqlError } from "./access.js"
+import { type Body, type SyncSql, toSqlError } from "./access.js"
+import { isBusy } from "./dialect.js"
 
 /**
  * The statements the writer runs around the writes, on the connection the writes use; each throws on failure.
@@ -132,7 +134,7 @@ export const make = (options: Options): GroupWriter => {
     let attempts = 0
     for (const entry of group) {
       entry.attempts++
-      if (entry.attempts > busyRetries) {
+      if (entry.attempts > SqlTransaction.retries) {
         settle(entry, Either.left(toSqlError(error)))
       } else {
         entry.queued = true
@@ -146,7 +148,7 @@ export const make = (options: Options): GroupWriter => {
     timer = setTimeout(() => {
       timer = undefined
       drain()
-    }, busyDelay(attempts))
+    }, SqlTransaction.retryDelay(attempts))
   }
 
   /** Runs one write inside the group's transaction; throws what ends the whole transaction. */

@@ -1,0 +1,252 @@
+/**
+ * The SQL storage engine: the `StorageEngine` contract over any `@effect/sql` client, for any dialect. Every statement
+ * is an Effect (nothing assumes a driver answers synchronously), and the dialect supplies the SQL, so SQLite over an
+ * application's client and PostgreSQL run the same engine.
+ *
+ * - **append**, in one transaction (`SqlTransaction`: the engine's own, or a savepoint of the application's): gather
+ *   the append rule's facts (the stream's version; the stored events carrying the batch's ids, only when
+ *   `AppendRule.needsStoredIds`), `AppendRule.decide`, insert the batch. When a unique index rejects the insert, the
+ *   facts were stale (another writer committed meanwhile, on a database whose transactions do not lock the stream):
+ *   the append is decided again on fresh facts, which gives `WrongExpectedVersion` with the actual version, a
+ *   duplicate or a repeat by the rule, or a write at the new version;
+ * - **reads** run one statement each through the client (inside the application's transaction, on its connection);
+ *   `readAll` and `headPosition` see only what the dialect's visibility rule lets through;
+ * - **live readers** are woken at once by appends through this engine (after the commit; inside the application's
+ *   transaction, at once, so they may look before it commits) and otherwise notice new events by polling the head
+ *   every `pollInterval`.
+ *
+ * Storage faults are `StorageError`s (`EventStore.append`, `EventStore.readAll`, ...), undecodable rows
+ * `EventDecodeError`s, never defects.
+ *
+ * @since 0.1.0
+ */
+import { type EventStore, type EventStoreError, Position, type StorageError, type StreamId } from "@chronicle/core"
+import { AppendRule, Notifier, type StorageEngine } from "@chronicle/core/engine"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Duration, Effect, Either, Predicate, Schedule } from "effect"
+import * as EventRows from "./EventRows.js"
+import type { EventTables, Query, SqlDialect } from "./SqlDialect.js"
+import * as SqlFault from "./SqlFault.js"
+import * as SqlIdentifier from "./SqlIdentifier.js"
+import * as SqlMigrations from "./SqlMigrations.js"
+import * as SqlTransaction from "./SqlTransaction.js"
+
+/**
+ * The table options of an event store: `tables.events` (default `chronicle_events`) and `migrationsTable`, where its
+ * migrations are recorded (default `chronicle_migrations`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TableOptions {
+  readonly tables?: { readonly events?: string } | undefined
+  readonly migrationsTable?: string | undefined
+}
+
+/**
+ * The default table names: `chronicle_events` and `chronicle_migrations` (not `effect_sql_migrations`, so the store's
+ * migrations never collide with an application's own in a shared database).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTables: EventTables = { events: "chronicle_events", migrations: "chronicle_migrations" }
+
+/**
+ * The default interval at which live readers poll for appends made elsewhere.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPollInterval: Duration.Duration = Duration.millis(100)
+
+/**
+ * Validates the table options under a dialect's rules, filling in the defaults.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const tables = (
+  dialect: SqlDialect,
+  options: TableOptions
+): Either.Either<EventTables, SqlIdentifier.InvalidIdentifier> =>
+  Either.map(
+    SqlIdentifier.validatePair(
+      dialect.identifiers,
+      { option: "tables.events", name: options.tables?.events ?? defaultTables.events },
+      { option: "migrationsTable", name: options.migrationsTable ?? defaultTables.migrations }
+    ),
+    ([events, migrations]) => ({ events, migrations })
+  )
+
+/**
+ * Runs the event store's migrations with the `SqlClient` in context.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const migrate = (
+  dialect: SqlDialect,
+  tables: EventTables
+): Effect.Effect<void, StorageError.StorageError, SqlClient.SqlClient> =>
+  Effect.asVoid(
+    SqlMigrations.run({
+      dialect,
+      migrations: dialect.events(tables).migrations,
+      table: tables.migrations,
+      operation: "EventStore.migrate"
+    })
+  )
+
+/**
+ * The engine's options: the dialect, the (validated) tables and the poll interval of live readers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly dialect: SqlDialect
+  readonly tables: EventTables
+  readonly pollInterval: Duration.DurationInput
+}
+
+/**
+ * Waits for an append after `after`: woken at once by `notifier`, and polling `headPosition` every `pollInterval` for
+ * appends the notifier cannot see (other processes, other connections). For every SQL engine, so none writes its own.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const awaitAppend = (options: {
+  readonly notifier: Notifier.Notifier
+  readonly headPosition: Effect.Effect<Position.Position, StorageError.StorageError>
+  readonly pollInterval: Duration.DurationInput
+}): ((after: Position.Position) => Effect.Effect<void, StorageError.StorageError>) => {
+  const schedule = Schedule.spaced(Duration.decode(options.pollInterval))
+  return (after) =>
+    Effect.raceFirst(
+      options.notifier.wait(),
+      Effect.asVoid(Effect.repeat(options.headPosition, { schedule, until: (head) => Position.isAfter(head, after) }))
+    )
+}
+
+type Run = (query: Query) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError>
+
+const isSqlError = (error: unknown): error is SqlError => Predicate.isTagged(error, "SqlError")
+
+/**
+ * Builds the engine over `client` on migrated tables (see `make`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromClient = (client: SqlClient.SqlClient, options: Options): StorageEngine.StorageEngine => {
+  const { dialect } = options
+  const { position } = dialect
+  const sql = dialect.events(options.tables).statements
+  const notifier = Notifier.make()
+  const query: Run = ([text, params]) => client.unsafe(text, params).values
+
+  const facts = (run: Run, request: StorageEngine.AppendRequest): Effect.Effect<AppendRule.Facts, SqlError> => {
+    const version = Effect.map(run(sql.streamVersion(request.streamId)), EventRows.version)
+    if (!AppendRule.needsStoredIds(request)) return Effect.map(version, (version) => ({ version, stored: [] }))
+    const ids = request.events.map((event) => event.id)
+    const stored = Effect.map(run(sql.storedIds(request.streamId, ids)), (rows) =>
+      EventRows.storedEvents(rows, position)
+    )
+    return Effect.zipWith(version, stored, (version, stored) => ({ version, stored }))
+  }
+
+  const write = (run: Run, request: StorageEngine.AppendRequest, current: number) =>
+    Effect.map(Effect.forEach(sql.insert(request, current), run), (results) => ({
+      version: current + request.events.length,
+      positions: EventRows.insertedPositions(results.flat(), current, position)
+    }))
+
+  /** One try: the result, and whether it wrote. */
+  const attempt = (request: StorageEngine.AppendRequest) =>
+    SqlTransaction.run(client, dialect, (conn: Connection) => {
+      const run: Run = ([text, params]) => conn.executeValues(text, params)
+      return Effect.flatMap(
+        facts(run, request),
+        (
+          facts
+        ): Effect.Effect<
+          readonly [EventStore.AppendResult, boolean],
+          EventStoreError.WrongExpectedVersion | EventStoreError.DuplicateEventId | SqlError
+        > => {
+          const decision = AppendRule.decide(request, facts)
+          switch (decision._tag) {
+            case "Write":
+              return Effect.map(write(run, request, decision.version), (result) => [result, true] as const)
+            case "Done":
+              return Effect.succeed([decision.result, false] as const)
+            case "Conflict":
+            case "Duplicate":
+              return Effect.fail(decision.error)
+          }
+        }
+      )
+    })
+
+  const append = (request: StorageEngine.AppendRequest) =>
+    attempt(request).pipe(
+      // A unique index rejected the batch: the facts were stale. Decide again on fresh ones.
+      Effect.retry({
+        while: (error) => isSqlError(error) && dialect.isUniqueViolation(error),
+        times: SqlTransaction.retries
+      }),
+      Effect.map(([result, wrote]) => {
+        if (wrote) notifier.notify()
+        return result
+      }),
+      Effect.catchTag("SqlError", SqlFault.fail("EventStore.append"))
+    )
+
+  const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
+    Effect.flatMap(
+      Effect.catchTag(query(sql.readStream(streamId, range)), "SqlError", SqlFault.fail("EventStore.readStream")),
+      (rows) => EventRows.decode(rows, streamId, position)
+    )
+
+  const readAll = (after: Position.Position, limit: number) =>
+    Effect.flatMap(
+      Effect.catchTag(query(sql.readAll(after, limit)), "SqlError", SqlFault.fail("EventStore.readAll")),
+      (rows) => EventRows.decode(rows, undefined, position)
+    )
+
+  const streamVersion = (streamId: StreamId.StreamId) =>
+    Effect.map(
+      Effect.catchTag(query(sql.streamVersion(streamId)), "SqlError", SqlFault.fail("EventStore.streamVersion")),
+      EventRows.version
+    )
+
+  const headPosition = Effect.map(
+    Effect.catchTag(query(sql.headPosition), "SqlError", SqlFault.fail("EventStore.headPosition")),
+    (rows) => EventRows.head(rows, position)
+  )
+
+  return {
+    append,
+    readStream,
+    readAll,
+    streamVersion,
+    headPosition,
+    awaitAppend: awaitAppend({ notifier, headPosition, pollInterval: options.pollInterval })
+  }
+}
+
+/**
+ * Runs the event store's migrations, then builds the engine over the `SqlClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<StorageEngine.StorageEngine, StorageError.StorageError, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (client) =>
+    Effect.as(migrate(options.dialect, options.tables), fromClient(client, options))
+  )

@@ -1,0 +1,196 @@
+/**
+ * The SQLite dialect: all of the store's SQL, its migrations, and what SQLite's errors mean. Both engines use it —
+ * the shared `SqlEngine` over an application's client and the store's own engine on the connection it opens — so
+ * every statement is written once.
+ *
+ * Positions are the events table's row ids (`position INTEGER PRIMARY KEY`): SQLite has one writer at a time and
+ * assigns them inside the write transaction, so the row-id order is the commit order and every reader may read up to
+ * the last row. Appends take the write lock up front (`BEGIN IMMEDIATE`), so the facts an append decides on hold
+ * until it commits.
+ *
+ * Migrations, per table (each table records its own):
+ * - events (`chronicle_migrations`): 1 `create_events`;
+ * - checkpoints (`<table>_migrations`): 1 `create_checkpoints` (the first release's table, integer positions),
+ *   2 `positions_as_text` (rebuilds the table with text positions, copying every checkpoint: `42` becomes `"42"`);
+ * - snapshots (`<table>_migrations`): 1 `create_snapshots`.
+ *
+ * The first release created its checkpoint and snapshot tables without recording migrations; their first migrations
+ * create the tables only if missing, so such a database is migrated in place.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+import { PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
+import { type SqlDialect, SqlFault } from "@chronicle/sql"
+
+const quote = (name: string) => `"${name}"`
+
+const codeStartsWith = (error: unknown, prefixes: ReadonlyArray<string>) => {
+  const code = SqlFault.errorCode(error)
+  return code !== undefined && prefixes.some((prefix) => code.startsWith(prefix))
+}
+
+/**
+ * Whether an error is SQLite reporting a lock held by another connection (`SQLITE_BUSY*` or `SQLITE_LOCKED*`).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const isBusy = (error: unknown): boolean => codeStartsWith(error, ["SQLITE_BUSY", "SQLITE_LOCKED"])
+
+/**
+ * The most rows one multi-row `INSERT` writes over a client (each statement is a round through its Effects); longer
+ * batches take several statements in the same transaction. The store's own engine inserts one row at a time with one
+ * prepared statement, which is cheaper still.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const maxRowsPerInsert = 100
+
+const position: SqlDialect.PositionColumns = {
+  width: 1,
+  decode: (row, at) => {
+    const value = row[at]
+    return PositionEncoding.fromCounter(typeof value === "number" ? value : Number(value))
+  }
+}
+
+/** The columns of event rows (`EventRows`): the position is the row id. */
+const eventColumns = "version, event_id, type, data, metadata, recorded_at, position"
+
+/**
+ * The events table's schema; `insertOne` inserts one event (parameters: stream id, version, event id, type, data,
+ * metadata, recorded at), for the store's own engine.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const events = (
+  tables: SqlDialect.EventTables
+): SqlDialect.Schema<SqlDialect.EventStatements> & { readonly insertOne: string } => {
+  const table = quote(tables.events)
+  const into = `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at) VALUES `
+  const streamVersion = `SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = ?`
+  const storedIds = `SELECT event_id, version, type, data, position FROM ${table} WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))`
+  const readForward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version ASC LIMIT ?`
+  const readBackward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = ? AND version <= ? AND version >= ? ORDER BY version DESC LIMIT ?`
+  const readAll = `SELECT ${eventColumns}, stream_id FROM ${table} WHERE position > ? ORDER BY position ASC LIMIT ?`
+  const inserts: Array<string> = []
+  const insertRows = (rows: number) =>
+    (inserts[rows] ??=
+      `${into}${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING version, position`)
+  const insert = (request: StorageEngine.AppendRequest, current: number): ReadonlyArray<SqlDialect.Query> => {
+    const { events, recordedAt, streamId } = request
+    const queries: Array<SqlDialect.Query> = []
+    for (let start = 0; start < events.length; start += maxRowsPerInsert) {
+      const end = Math.min(events.length, start + maxRowsPerInsert)
+      const params: Array<unknown> = []
+      for (let i = start; i < end; i++) {
+        const event = events[i]!
+        params.push(streamId, current + i + 1, event.id, event.type, event.dataJson, event.metadataJson, recordedAt)
+      }
+      queries.push([insertRows(end - start), params])
+    }
+    return queries
+  }
+  return {
+    migrations: {
+      "1_create_events": [
+        `CREATE TABLE IF NOT EXISTS ${table} (
+  position INTEGER PRIMARY KEY,
+  stream_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  UNIQUE (stream_id, version),
+  UNIQUE (stream_id, event_id)
+)`
+      ]
+    },
+    statements: {
+      streamVersion: (streamId) => [streamVersion, [streamId]],
+      storedIds: (streamId, ids) => [storedIds, [streamId, JSON.stringify(ids)]],
+      insert,
+      readStream: (streamId, range) => [
+        range.direction === "forward" ? readForward : readBackward,
+        [streamId, range.from, range.to, range.limit]
+      ],
+      readAll: (after, limit) => [readAll, [PositionEncoding.toCounter(after), limit]],
+      headPosition: [`SELECT COALESCE(MAX(position), 0) FROM ${table}`, []]
+    },
+    insertOne: `${into}(?, ?, ?, ?, ?, ?, ?)`
+  }
+}
+
+const checkpoints = (name: string): SqlDialect.Schema<SqlDialect.CheckpointStatements> => {
+  const table = quote(name)
+  const load = `SELECT position FROM ${table} WHERE name = ?`
+  const next = quote(`${name}_next`)
+  return {
+    migrations: {
+      "1_create_checkpoints": [
+        `CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID`
+      ],
+      "2_positions_as_text": [
+        `CREATE TABLE ${next} (name TEXT PRIMARY KEY NOT NULL, position TEXT NOT NULL) WITHOUT ROWID`,
+        `INSERT INTO ${next} (name, position) SELECT name, CAST(position AS TEXT) FROM ${table}`,
+        `DROP TABLE ${table}`,
+        `ALTER TABLE ${next} RENAME TO ${table}`
+      ]
+    },
+    statements: {
+      load: (projection) => [load, [projection]],
+      // The transaction began with BEGIN IMMEDIATE: it holds the write lock of the whole database already.
+      hold: (projection) => [[load, [projection]]],
+      save: (projection, position) => [
+        `INSERT INTO ${table} (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+        [projection, position]
+      ]
+    }
+  }
+}
+
+const snapshots = (name: string): SqlDialect.Schema<SqlDialect.SnapshotStatements> => {
+  const table = quote(name)
+  return {
+    migrations: {
+      "1_create_snapshots": [
+        `CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, schema_version TEXT NOT NULL, state TEXT NOT NULL) WITHOUT ROWID`
+      ]
+    },
+    statements: {
+      load: (streamId) => [`SELECT version, schema_version, state FROM ${table} WHERE stream_id = ?`, [streamId]],
+      save: (snapshot) => [
+        `INSERT INTO ${table} (stream_id, version, schema_version, state) VALUES (?, ?, ?, ?) ` +
+          "ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, " +
+          "schema_version = excluded.schema_version, state = excluded.state " +
+          `WHERE excluded.version >= ${table}.version`,
+        [snapshot.streamId, snapshot.version, snapshot.schemaVersion, snapshot.stateJson]
+      ],
+      delete: (streamId) => [`DELETE FROM ${table} WHERE stream_id = ?`, [streamId]]
+    }
+  }
+}
+
+/**
+ * The SQLite dialect.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const dialect: SqlDialect.SqlDialect = {
+  name: "SQLite",
+  identifiers: { maxLength: 64, reservedPrefixes: ["sqlite_"] },
+  beginTransaction: "BEGIN IMMEDIATE",
+  beforeMigrations: () => [],
+  isRetryable: isBusy,
+  isUniqueViolation: (error) => codeStartsWith(error, ["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]),
+  position,
+  events,
+  checkpoints,
+  snapshots
+}

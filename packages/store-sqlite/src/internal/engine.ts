@@ -1,0 +1,127 @@
+/**
+ * The store's own engine, on the connection it opened: the fast path. The same statements (from the SQLite dialect),
+ * the same append rule and the same row decoding as the shared `SqlEngine`, but each append or read runs as one
+ * synchronous body on better-sqlite3 statements prepared once, and concurrent appends are committed together
+ * (`groupCommit.ts`). Live readers are woken in-process at once and across processes by polling, as `SqlEngine`
+ * does.
+ *
+ * Positions are SQLite row ids: the events table must only ever be appended to.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+import type { Position, StreamId } from "@chronicle/core"
+import { AppendRule, Notifier, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
+import { EventRows, type SqlDialect, SqlEngine, SqlFault } from "@chronicle/sql"
+import type { Duration } from "effect"
+import { Effect, Either } from "effect"
+import type { Access, SyncSql } from "./access.js"
+import { dialect, events } from "./dialect.js"
+
+/**
+ * Options of the engine.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export interface Options {
+  readonly access: Access
+  readonly tables: SqlDialect.EventTables
+  readonly pollInterval: Duration.DurationInput
+}
+
+/**
+ * Builds the engine over migrated tables.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const make = (options: Options): StorageEngine.StorageEngine => {
+  const { access } = options
+  const { position } = dialect
+  const schema = events(options.tables)
+  const sql = schema.statements
+  const notifier = Notifier.make()
+  access.onCommit(notifier.notify)
+
+  const insert = (db: SyncSql, request: StorageEngine.AppendRequest, current: number) => {
+    const { events, recordedAt, streamId } = request
+    const positions: Array<Position.Position> = new Array(events.length)
+    // One parameter array for the batch, rebound for each row (the statement runs synchronously).
+    const params: Array<unknown> = [streamId, 0, "", "", "", "", recordedAt]
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!
+      params[1] = current + i + 1
+      params[2] = event.id
+      params[3] = event.type
+      params[4] = event.dataJson
+      params[5] = event.metadataJson
+      positions[i] = PositionEncoding.fromCounter(db.insert(schema.insertOne, params))
+    }
+    return { version: current + events.length, positions }
+  }
+
+  const facts = (db: SyncSql, request: StorageEngine.AppendRequest): AppendRule.Facts => {
+    const version = db.value(...sql.streamVersion(request.streamId)) as number
+    if (!AppendRule.needsStoredIds(request)) return { version, stored: [] }
+    const ids = request.events.map((event) => event.id)
+    return { version, stored: EventRows.storedEvents(db.rows(...sql.storedIds(request.streamId, ids)), position) }
+  }
+
+  const appendBody = (request: StorageEngine.AppendRequest) => (db: SyncSql) => {
+    const decision = AppendRule.decide(request, facts(db, request))
+    switch (decision._tag) {
+      case "Write":
+        return Either.right(insert(db, request, decision.version))
+      case "Done":
+        return Either.right(decision.result)
+      case "Conflict":
+      case "Duplicate":
+        return Either.left(decision.error)
+    }
+  }
+
+  // A batch of at most one event writes with one INSERT, after its checks: it needs no savepoint in a group.
+  const append = (request: StorageEngine.AppendRequest) =>
+    Effect.catchTag(
+      access.write(appendBody(request), request.events.length <= 1),
+      "SqlError",
+      SqlFault.fail("EventStore.append")
+    )
+
+  const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
+    Effect.catchTag(
+      access.read((db) => EventRows.decode(db.rows(...sql.readStream(streamId, range)), streamId, position)),
+      "SqlError",
+      SqlFault.fail("EventStore.readStream")
+    )
+
+  const readAll = (after: Position.Position, limit: number) =>
+    Effect.catchTag(
+      access.read((db) => EventRows.decode(db.rows(...sql.readAll(after, limit)), undefined, position)),
+      "SqlError",
+      SqlFault.fail("EventStore.readAll")
+    )
+
+  const streamVersion = (streamId: StreamId.StreamId) =>
+    Effect.catchTag(
+      access.read((db) => Either.right(db.value(...sql.streamVersion(streamId)) as number)),
+      "SqlError",
+      SqlFault.fail("EventStore.streamVersion")
+    )
+
+  const headPosition = Effect.catchTag(
+    access.read((db) => Either.right(EventRows.head(db.rows(...sql.headPosition), position))),
+    "SqlError",
+    SqlFault.fail("EventStore.headPosition")
+  )
+
+  return {
+    append,
+    readStream,
+    readAll,
+    streamVersion,
+    headPosition,
+    awaitAppend: SqlEngine.awaitAppend({ notifier, headPosition, pollInterval: options.pollInterval })
+  }
+}
