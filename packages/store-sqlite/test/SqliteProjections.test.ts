@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { CheckpointStore, type EventStore, Position } from "@chronicle/core"
+import { CheckpointStore, type EventStore, Position, type SnapshotStore } from "@chronicle/core"
 import { checkpointStoreSuite, projectionSuite, snapshotStoreSuite } from "@chronicle/testkit"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
@@ -21,10 +21,16 @@ const withSideStores = <E>(events: Layer.Layer<EventStore.EventStore | SqlClient
 const stores = (file: string) => withSideStores(SqliteEventStore.layerWithClient({ filename: path.join(dir, file) }))
 
 /** The same over an application's client: `SqliteClient`, or one whose statements answer asynchronously. */
-const overClient = (client: Layer.Layer<SqlClient.SqlClient>) =>
+const overClient = <E>(client: Layer.Layer<SqlClient.SqlClient, E>) =>
   withSideStores(Layer.provideMerge(SqliteEventStore.layerFromClient(), client))
 
-const layers = {
+type Stores =
+  | EventStore.EventStore
+  | SqlClient.SqlClient
+  | CheckpointStore.CheckpointStore
+  | SnapshotStore.SnapshotStore
+
+const layers: Record<string, (file: string) => Layer.Layer<Stores, unknown>> = {
   "SQLite (owned connection)": (file: string) => stores(file),
   "SQLite over SqliteClient": (file: string) =>
     overClient(SqliteClient.layer({ filename: path.join(dir, `client-${file}`) })),
@@ -71,21 +77,27 @@ describe("SqliteCheckpointStore", () => {
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const checkpoints = yield* SqliteCheckpointStore.make({ table: "my_checkpoints" })
-      const snapshots = yield* SqliteSnapshotStore.make({ table: "my_snapshots" })
+      const snapshots = yield* SqliteSnapshotStore.make({ table: "my_snapshots", migrationsTable: "my_versions" })
       yield* checkpoints.commit("p", { from: Position.start, to: at("3") }, Effect.void)
       yield* snapshots.save({ streamId: "s", version: 1, schemaVersion: "v", state: {} })
       const tables = yield* sql<{ readonly name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`
       const names = tables.map((t) => t.name)
-      assert.include(names, "my_checkpoints")
-      assert.include(names, "my_snapshots")
+      assert.includeMembers(names, ["my_checkpoints", "my_checkpoints_migrations", "my_snapshots", "my_versions"])
       assert.notInclude(names, SqliteCheckpointStore.defaultTable)
       assert.notInclude(names, SqliteSnapshotStore.defaultTable)
+      assert.notInclude(names, "my_snapshots_migrations")
+      const versions = yield* sql<{ readonly name: string }>`SELECT name FROM my_versions`
+      assert.deepStrictEqual(versions, [{ name: "create_snapshots" }])
       const [row] = yield* sql<{ readonly position: string }>`SELECT position FROM my_checkpoints WHERE name = 'p'`
       assert.strictEqual(row?.position, "3")
       const bad = yield* Effect.flip(SqliteCheckpointStore.make({ table: "x; DROP TABLE y" }))
       assert.strictEqual(bad._tag, "InvalidIdentifier")
       const badSnapshots = yield* Effect.flip(SqliteSnapshotStore.make({ table: "1abc" }))
       assert.strictEqual(badSnapshots._tag, "InvalidIdentifier")
+      const sameTable = yield* Effect.flip(SqliteCheckpointStore.make({ table: "cp", migrationsTable: "CP" }))
+      assert.strictEqual(sameTable._tag, "InvalidIdentifier")
+      const badMigrations = yield* Effect.flip(SqliteSnapshotStore.make({ migrationsTable: "sqlite_versions" }))
+      assert.strictEqual(badMigrations._tag, "InvalidIdentifier")
     }).pipe(Effect.provide(SqliteEventStore.layerWithClient({ filename: path.join(dir, "names.db") })))
   )
 })
