@@ -3,13 +3,25 @@ import { BankAccount } from "@chronicle/bank-account"
 import { EventStore, Position, type RecordedEvent } from "@chronicle/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as SqlClient from "@effect/sql/SqlClient"
+import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Chunk, Effect, Either, Layer, Stream } from "effect"
 import { SqliteEventStore } from "../src/index.js"
 import { tempDir } from "./fixtures/tempDir.js"
 
-const storeLayer = Layer.unwrapScoped(
-  Effect.map(tempDir("rows"), (dir) => SqliteEventStore.layerWithClient({ filename: path.join(dir, "db.sqlite") }))
-)
+/** The store's own connection, and the shared SQL engine over an application's `SqliteClient`. */
+const storeLayers = {
+  layerWithClient: Layer.unwrapScoped(
+    Effect.map(tempDir("rows"), (dir) => SqliteEventStore.layerWithClient({ filename: path.join(dir, "db.sqlite") }))
+  ),
+  layerFromClient: Layer.unwrapScoped(
+    Effect.map(tempDir("rows-client"), (dir) =>
+      Layer.provideMerge(
+        SqliteEventStore.layerFromClient(),
+        SqliteClient.layer({ filename: path.join(dir, "db.sqlite") })
+      )
+    )
+  )
+}
 
 const collect = <E, R>(stream: Stream.Stream<RecordedEvent.RecordedEvent, E, R>) =>
   Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
@@ -31,7 +43,7 @@ const insertRow = (streamId: string, version: number, type: string, data: string
       VALUES (${streamId}, ${version}, ${crypto.randomUUID()}, ${type}, ${data}, '{}', 0)`
   )
 
-describe("SqliteEventStore stored rows", () => {
+describe.each(Object.entries(storeLayers))("SqliteEventStore stored rows (%s)", (_, storeLayer) => {
   it.layer(storeLayer)((it) => {
     it.effect("a row with broken JSON fails reads with EventDecodeError naming it; other streams still read", () =>
       Effect.gen(function* () {
