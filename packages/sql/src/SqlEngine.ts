@@ -101,7 +101,9 @@ export const migrate = (
   )
 
 /**
- * The engine's options: the dialect, the (validated) tables and the poll interval of live readers.
+ * The engine's options: the dialect, the (validated) tables and the poll interval of live readers. `notifier` (by
+ * default a new one) is what live readers wait on: the engine notifies it after each of its commits, and a store can
+ * notify it too when it learns of appends elsewhere (such as a PostgreSQL `LISTEN`), so polling is only the fallback.
  *
  * @since 0.1.0
  * @category models
@@ -110,6 +112,7 @@ export interface Options {
   readonly dialect: SqlDialect
   readonly tables: EventTables
   readonly pollInterval: Duration.DurationInput
+  readonly notifier?: Notifier.Notifier | undefined
 }
 
 /**
@@ -146,7 +149,7 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
   const { dialect } = options
   const { position } = dialect
   const sql = dialect.events(options.tables).statements
-  const notifier = Notifier.make()
+  const notifier = options.notifier ?? Notifier.make()
   const query: Run = ([text, params]) => client.unsafe(text, params).values
 
   const facts = (run: Run, request: StorageEngine.AppendRequest): Effect.Effect<AppendRule.Facts, SqlError> => {

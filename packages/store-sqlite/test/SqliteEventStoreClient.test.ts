@@ -1,12 +1,12 @@
 import * as path from "node:path"
 import { EventStore, ExpectedVersion, Position } from "@chronicle/core"
-import { StorageEngine } from "@chronicle/core/engine"
+import { Notifier, StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlEngine } from "@chronicle/sql"
 import { assert, describe, it } from "@effect/vitest"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
-import { Cause, Context, Effect, Exit, Layer } from "effect"
+import { Cause, Context, Effect, Exit, Fiber, Layer, Option, Stream } from "effect"
 import { dialect } from "../src/internal/dialect.js"
 import { SqliteEventStore } from "../src/index.js"
 import * as AsyncClient from "./fixtures/asyncClient.js"
@@ -182,6 +182,35 @@ describe("SqliteEventStore over an application's client (the shared SQL engine)"
       assert.isFalse(stale.ids)
       assert.deepStrictEqual(repeat, first)
       assert.strictEqual(yield* store.streamVersion("stale-1"), 4)
+    })
+  )
+
+  it.scopedLive("a notifier given to the engine wakes live readers on appends made elsewhere, without polling", () =>
+    Effect.gen(function* () {
+      const filename = path.join(yield* tempDir("notifier"), "db.sqlite")
+      const client = Context.get(yield* Layer.build(SqliteClient.layer({ filename })), SqlClient.SqlClient)
+      const notifier = Notifier.make()
+      const options: SqlEngine.Options = { dialect, tables: SqlEngine.defaultTables, pollInterval: "1 hour", notifier }
+      const store = StorageEngine.toEventStore(
+        yield* SqlEngine.make(options).pipe(Effect.provideService(SqlClient.SqlClient, client))
+      )
+      const fiber = yield* Effect.fork(Stream.runHead(store.subscribe()))
+      yield* Effect.sleep("50 millis")
+      // Another process appends; something outside the engine (a LISTEN, say) hears of it.
+      const other = yield* Effect.acquireRelease(
+        Effect.sync(() => new Sqlite(filename)),
+        (db) => Effect.sync(() => db.close())
+      )
+      other
+        .prepare(
+          `INSERT INTO chronicle_events (stream_id, version, event_id, type, data, metadata, recorded_at)
+           VALUES ('elsewhere', 1, ?, 'Noted', '{}', '{}', 0)`
+        )
+        .run(crypto.randomUUID())
+      notifier.notify()
+      const seen = yield* Fiber.await(fiber).pipe(Effect.timeout("2 seconds"))
+      assert.isTrue(Exit.isSuccess(seen))
+      if (Exit.isSuccess(seen)) assert.strictEqual(Option.getOrThrow(seen.value).streamId, "elsewhere")
     })
   )
 
