@@ -8,11 +8,11 @@
  * @since 0.1.0
  */
 import { CheckpointStore, Position, type StorageError } from "@chronicle/core"
-import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Equal } from "effect"
 import type { Query, SqlDialect } from "./SqlDialect.js"
 import * as SqlFault from "./SqlFault.js"
-import * as SqlIdentifier from "./SqlIdentifier.js"
+import type * as SqlIdentifier from "./SqlIdentifier.js"
 import * as SqlMigrations from "./SqlMigrations.js"
 import * as SqlTransaction from "./SqlTransaction.js"
 
@@ -66,15 +66,10 @@ export const make = (
   SqlClient.SqlClient
 > =>
   Effect.gen(function* () {
-    const name = options.table ?? defaultTable
-    const [table, migrationsTable] = yield* SqlIdentifier.validatePair(
-      dialect.identifiers,
-      { option: "table", name },
-      { option: "migrationsTable", name: options.migrationsTable ?? `${name}_migrations` }
-    )
-    const client = yield* SqlClient.SqlClient
-    const { migrations, statements } = dialect.checkpoints(table)
-    yield* SqlMigrations.run({ dialect, migrations, table: migrationsTable, operation: "CheckpointStore.migrate" })
+    const { client, statements } = yield* SqlMigrations.table(dialect, "CheckpointStore", dialect.checkpoints, {
+      table: options.table ?? defaultTable,
+      migrationsTable: options.migrationsTable
+    })
     const load = (projection: string) =>
       client
         .unsafe(...statements.load(projection))

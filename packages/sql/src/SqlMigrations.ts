@@ -8,7 +8,8 @@ import { StorageError } from "@chronicle/core"
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { Cause, Effect, Option, Record } from "effect"
-import type { Migrations, SqlDialect } from "./SqlDialect.js"
+import type { Migrations, Schema, SqlDialect } from "./SqlDialect.js"
+import * as SqlIdentifier from "./SqlIdentifier.js"
 import * as SqlTransaction from "./SqlTransaction.js"
 
 /**
@@ -62,4 +63,33 @@ export const run = (
       }),
       Effect.provideService(SqlClient.SqlClient, client)
     )
+  })
+
+/**
+ * Prepares the table of a store (such as `CheckpointStore`) over the `SqlClient` in context: validates its name and
+ * the name of the table recording its migrations (default: the table's name followed by `_migrations`), runs its
+ * migrations, and returns the client with the statements that use the table.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const table = <S>(
+  dialect: SqlDialect,
+  store: string,
+  schema: (table: string) => Schema<S>,
+  names: { readonly table: string; readonly migrationsTable?: string | undefined }
+): Effect.Effect<
+  { readonly client: SqlClient.SqlClient; readonly statements: S },
+  SqlIdentifier.InvalidIdentifier | StorageError.StorageError,
+  SqlClient.SqlClient
+> =>
+  Effect.gen(function* () {
+    const [table, migrationsTable] = yield* SqlIdentifier.validatePair(
+      dialect.identifiers,
+      { option: "table", name: names.table },
+      { option: "migrationsTable", name: names.migrationsTable ?? `${names.table}_migrations` }
+    )
+    const { migrations, statements } = schema(table)
+    yield* run({ dialect, migrations, table: migrationsTable, operation: `${store}.migrate` })
+    return { client: yield* SqlClient.SqlClient, statements }
   })

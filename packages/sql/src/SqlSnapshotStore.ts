@@ -6,11 +6,11 @@
  * @since 0.1.0
  */
 import type { SnapshotStore, StorageError } from "@chronicle/core"
-import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Option } from "effect"
 import type { SqlDialect } from "./SqlDialect.js"
 import * as SqlFault from "./SqlFault.js"
-import * as SqlIdentifier from "./SqlIdentifier.js"
+import type * as SqlIdentifier from "./SqlIdentifier.js"
 import * as SqlMigrations from "./SqlMigrations.js"
 
 /**
@@ -59,15 +59,10 @@ export const make = (
   SqlClient.SqlClient
 > =>
   Effect.gen(function* () {
-    const name = options.table ?? defaultTable
-    const [table, migrationsTable] = yield* SqlIdentifier.validatePair(
-      dialect.identifiers,
-      { option: "table", name },
-      { option: "migrationsTable", name: options.migrationsTable ?? `${name}_migrations` }
-    )
-    const client = yield* SqlClient.SqlClient
-    const { migrations, statements } = dialect.snapshots(table)
-    yield* SqlMigrations.run({ dialect, migrations, table: migrationsTable, operation: "SnapshotStore.migrate" })
+    const { client, statements } = yield* SqlMigrations.table(dialect, "SnapshotStore", dialect.snapshots, {
+      table: options.table ?? defaultTable,
+      migrationsTable: options.migrationsTable
+    })
 
     const load = (streamId: string) =>
       client.unsafe(...statements.load(streamId)).values.pipe(

@@ -104,28 +104,6 @@ describe("SqliteEventStore over an application's client (the shared SQL engine)"
       })
     )
 
-    it.scopedLive(`${name}: a busy database is retried, then fails with StorageError`, () =>
-      Effect.gen(function* () {
-        const { filename, store } = yield* openOver(client, { busyTimeout: "10 millis" })
-        yield* store.append("busy-1", [event(0)])
-        const other = yield* Effect.acquireRelease(
-          Effect.sync(() => new Sqlite(filename)),
-          (db) => Effect.sync(() => db.close())
-        )
-        other.exec("BEGIN IMMEDIATE")
-        const release = setTimeout(() => other.exec("COMMIT"), 150)
-        assert.strictEqual((yield* store.append("busy-1", [event(1)])).version, 2)
-        clearTimeout(release)
-        other.exec("BEGIN IMMEDIATE")
-        const error = yield* Effect.flip(store.append("busy-1", [event(2)]))
-        other.exec("ROLLBACK")
-        assert.strictEqual(error._tag, "StorageError")
-        if (error._tag === "StorageError")
-          assert.match(String((error.cause as { code?: unknown }).code), /^SQLITE_BUSY/)
-        assert.strictEqual(yield* store.streamVersion("busy-1"), 2)
-      })
-    )
-
     it.scoped(`${name}: a failing COMMIT is a StorageError, not a defect, and stores nothing`, () =>
       Effect.gen(function* () {
         const { sql, store } = yield* openOver(client)

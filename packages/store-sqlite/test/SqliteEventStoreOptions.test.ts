@@ -7,6 +7,7 @@ import { SqliteClient } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
 import { Chunk, Context, Effect, Either, Exit, Layer, Option, Stream } from "effect"
 import { SqliteEventStore } from "../src/index.js"
+import * as AsyncClient from "./fixtures/asyncClient.js"
 import { tempDir } from "./fixtures/tempDir.js"
 
 const build = <A, E>(layer: Layer.Layer<A, E>) => Layer.build(layer)
@@ -156,36 +157,45 @@ describe("SqliteEventStore options", () => {
     })
   )
 
-  it.scopedLive("busy: an append waits out another connection's write lock, then gives up with StorageError", () =>
-    Effect.gen(function* () {
-      const dir = yield* tempDir("busy")
-      const filename = path.join(dir, "db.sqlite")
-      const store = Context.get(
-        yield* build(SqliteEventStore.layer({ filename, busyTimeout: "10 millis" })),
-        EventStore.EventStore
-      )
-      yield* store.append("busy-1", [event(0)])
-      const other = yield* Effect.acquireRelease(
-        Effect.sync(() => new Sqlite(filename)),
-        (db) => Effect.sync(() => db.close())
-      )
-      // Held for 150 ms: the store's retries outlast it.
-      other.exec("BEGIN IMMEDIATE")
-      const release = setTimeout(() => other.exec("COMMIT"), 150)
-      const result = yield* store.append("busy-1", [event(1)])
-      clearTimeout(release)
-      assert.strictEqual(result.version, 2)
-      // Held for good: the append fails with a typed error once the retries are spent.
-      other.exec("BEGIN IMMEDIATE")
-      const error = yield* Effect.flip(store.append("busy-1", [event(2)]))
-      other.exec("ROLLBACK")
-      assert.strictEqual(error._tag, "StorageError")
-      if (error._tag === "StorageError") {
-        assert.match(String((error.cause as { code?: unknown }).code), /^SQLITE_BUSY/)
-      }
-      assert.strictEqual(yield* store.streamVersion("busy-1"), 2)
-    })
-  )
+  const busyStores: Record<string, (filename: string) => Layer.Layer<EventStore.EventStore, unknown>> = {
+    layer: (filename: string) => SqliteEventStore.layer({ filename, busyTimeout: "10 millis" }),
+    "layerFromClient over SqliteClient": (filename: string) =>
+      SqliteEventStore.layerFromClient({ busyTimeout: "10 millis" }).pipe(
+        Layer.provide(SqliteClient.layer({ filename }))
+      ),
+    "layerFromClient over an asynchronous client": (filename: string) =>
+      SqliteEventStore.layerFromClient({ busyTimeout: "10 millis" }).pipe(Layer.provide(AsyncClient.layer(filename)))
+  }
+
+  for (const [name, open] of Object.entries(busyStores)) {
+    it.scopedLive(`busy (${name}): an append waits out another connection's write lock, then fails typed`, () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDir("busy")
+        const filename = path.join(dir, "db.sqlite")
+        const store = Context.get(yield* build(open(filename)), EventStore.EventStore)
+        yield* store.append("busy-1", [event(0)])
+        const other = yield* Effect.acquireRelease(
+          Effect.sync(() => new Sqlite(filename)),
+          (db) => Effect.sync(() => db.close())
+        )
+        // Held for 150 ms: the store's retries outlast it.
+        other.exec("BEGIN IMMEDIATE")
+        const release = setTimeout(() => other.exec("COMMIT"), 150)
+        const result = yield* store.append("busy-1", [event(1)])
+        clearTimeout(release)
+        assert.strictEqual(result.version, 2)
+        // Held for good: the append fails with a typed error once the retries are spent.
+        other.exec("BEGIN IMMEDIATE")
+        const error = yield* Effect.flip(store.append("busy-1", [event(2)]))
+        other.exec("ROLLBACK")
+        assert.strictEqual(error._tag, "StorageError")
+        if (error._tag === "StorageError") {
+          assert.match(String((error.cause as { code?: unknown }).code), /^SQLITE_BUSY/)
+        }
+        assert.strictEqual(yield* store.streamVersion("busy-1"), 2)
+      })
+    )
+  }
 
   it.scoped("an append inside the shared client's transaction joins it and rolls back with it", () =>
     Effect.gen(function* () {
