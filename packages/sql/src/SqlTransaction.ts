@@ -6,6 +6,9 @@
  * Unlike `sql.withTransaction`, a failed `COMMIT` is an error (a `SqlError`), never a defect, and a transaction that
  * met another one's lock is run again from the start, with backoff.
  *
+ * The application's transaction is recognised as `@effect/sql` does, by the `TransactionConnection` in context,
+ * which does not say which client opened it: run appends inside transactions of the store's own database only.
+ *
  * @since 0.1.0
  */
 import * as SqlClient from "@effect/sql/SqlClient"
