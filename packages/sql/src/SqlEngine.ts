@@ -168,30 +168,32 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
       positions: EventRows.insertedPositions(results.flat(), current, position)
     }))
 
-  /** One try: the result, and whether it wrote. */
+  /** What the rule decides on the facts: the result and whether it wrote, or why nothing was written. */
+  const decideAndWrite = (
+    run: Run,
+    request: StorageEngine.AppendRequest,
+    facts: AppendRule.Facts
+  ): Effect.Effect<
+    readonly [EventStore.AppendResult, boolean],
+    EventStoreError.WrongExpectedVersion | EventStoreError.DuplicateEventId | SqlError
+  > => {
+    const decision = AppendRule.decide(request, facts)
+    switch (decision._tag) {
+      case "Write":
+        return Effect.map(write(run, request, decision.version), (result) => [result, true] as const)
+      case "Done":
+        return Effect.succeed([decision.result, false] as const)
+      case "Conflict":
+      case "Duplicate":
+        return Effect.fail(decision.error)
+    }
+  }
+
+  /** One try, in one transaction. */
   const attempt = (request: StorageEngine.AppendRequest) =>
     SqlTransaction.run(client, dialect, (conn: Connection) => {
       const run: Run = ([text, params]) => conn.executeValues(text, params)
-      return Effect.flatMap(
-        facts(run, request),
-        (
-          facts
-        ): Effect.Effect<
-          readonly [EventStore.AppendResult, boolean],
-          EventStoreError.WrongExpectedVersion | EventStoreError.DuplicateEventId | SqlError
-        > => {
-          const decision = AppendRule.decide(request, facts)
-          switch (decision._tag) {
-            case "Write":
-              return Effect.map(write(run, request, decision.version), (result) => [result, true] as const)
-            case "Done":
-              return Effect.succeed([decision.result, false] as const)
-            case "Conflict":
-            case "Duplicate":
-              return Effect.fail(decision.error)
-          }
-        }
-      )
+      return Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts))
     })
 
   const append = (request: StorageEngine.AppendRequest) =>

@@ -4,11 +4,12 @@
  *
  * @since 0.1.0
  */
-import { StorageError } from "@chronicle/core"
+import type { StorageError } from "@chronicle/core"
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { Cause, Effect, Option, Record } from "effect"
 import type { Migrations, Schema, SqlDialect } from "./SqlDialect.js"
+import * as SqlFault from "./SqlFault.js"
 import * as SqlIdentifier from "./SqlIdentifier.js"
 import * as SqlTransaction from "./SqlTransaction.js"
 
@@ -59,7 +60,7 @@ export const run = (
             : undefined
         return error === undefined
           ? Effect.failCause(cause as Cause.Cause<never>)
-          : Effect.fail(StorageError.of(options.operation)(error))
+          : Effect.fail(SqlFault.toStorageError(options.operation)(error))
       }),
       Effect.provideService(SqlClient.SqlClient, client)
     )
