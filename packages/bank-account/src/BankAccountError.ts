@@ -139,7 +139,23 @@ export class InvalidDate extends Schema.TaggedError<InvalidDate>("@chronicle/ban
 }
 
 /**
- * Every rule a bank account command can break, including an invalid or overflowing amount.
+ * Raised by handling an `OpenAccount` on a stream that is not its account's: each account has its own stream,
+ * `BankAccount.streamId(accountId)`. The `BankAccount` service derives both from one account id, so it never meets this.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountIdMismatch extends Schema.TaggedError<AccountIdMismatch>(
+  "@chronicle/bank-account/AccountIdMismatch"
+)("AccountIdMismatch", { accountId: Schema.String, streamId: Schema.String }) {
+  override get message(): string {
+    return `A command for account ${JSON.stringify(this.accountId.slice(0, 80))} cannot be handled on stream ${JSON.stringify(this.streamId.slice(0, 80))}: each account has its own stream`
+  }
+}
+
+/**
+ * Every rule a bank account command can break, including an invalid or overflowing amount, and a command sent to
+ * another account's stream.
  *
  * @since 0.1.0
  * @category errors
@@ -154,5 +170,6 @@ export type BankAccountError =
   | InvalidAccountId
   | InvalidOwnerName
   | InvalidDate
+  | AccountIdMismatch
   | Money.InvalidAmount
   | Money.BalanceOverflow
