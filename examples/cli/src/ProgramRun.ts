@@ -1,0 +1,119 @@
+/**
+ * Runs a program in a child process, as a user would, and collects its exit status and what it printed: for the
+ * tests of the example programs, the bench and the README's commands. `pnpm` runs a command through
+ * `npx -y pnpm@10.34.8` from the repository root, exactly as the README writes it; `tsx` runs a TypeScript program
+ * directly, for the many cases where pnpm adds nothing but seconds.
+ *
+ * @since 0.1.0
+ */
+import { spawn } from "node:child_process"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+/**
+ * The repository's root directory.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const repositoryRoot: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..")
+
+/**
+ * The pnpm every command runs with, as the README writes it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const pnpmCommand: ReadonlyArray<string> = ["npx", "-y", "pnpm@10.34.8"]
+
+/**
+ * How a run ended: its exit code (or the signal that ended it) and everything it wrote.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Outcome {
+  readonly status: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Options of a run. `unprivileged` runs the child as user and group 65534 (`nobody`) when the tests run as root, so
+ * file permissions stop it as they stop any user (root writes where it likes); as another user it changes nothing.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly cwd?: string
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly unprivileged?: boolean
+  readonly timeout?: number
+}
+
+/**
+ * The user and group an unprivileged run takes, when the tests run as root.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const unprivilegedId: { readonly uid: number; readonly gid: number } | undefined =
+  process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined
+
+/**
+ * Runs a command and waits for it to end. Colours are off (`NO_COLOR=1`), as in any log.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (command: string, args: ReadonlyArray<string>, options: Options = {}): Promise<Outcome> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? repositoryRoot,
+      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: options.timeout ?? 120_000,
+      ...(options.unprivileged === true && unprivilegedId !== undefined ? unprivilegedId : {})
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+    })
+    child.on("error", reject)
+    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }))
+  })
+
+/**
+ * Runs `npx -y pnpm@10.34.8 <args>` from the repository root.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const pnpm = (args: ReadonlyArray<string>, options: Options = {}): Promise<Outcome> =>
+  run(pnpmCommand[0]!, [...pnpmCommand.slice(1), ...args], options)
+
+/**
+ * Runs a TypeScript program with tsx, resolving workspace packages to their sources, from its package's directory.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const tsx = (packageDir: string, program: string, args: ReadonlyArray<string>, options: Options = {}) =>
+  run(process.execPath, ["--import", "tsx", "--conditions=@chronicle/source", program, ...args], {
+    cwd: packageDir,
+    ...options
+  })
+
+/**
+ * The lines a run wrote to stderr, without trailing blank ones.
+ *
+ * @since 0.1.0
+ * @category inspecting
+ */
+export const errorLines = (outcome: Outcome): ReadonlyArray<string> => outcome.stderr.trimEnd().split("\n")
