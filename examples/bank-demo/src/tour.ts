@@ -40,9 +40,9 @@ const countersLayer = Layer.effect(
 
 const program = Effect.gen(function* () {
   const counters = yield* Counters
-  const total = yield* counters
-    .add("1", 5)
-    .pipe(Effect.catchTag("LimitReached", (limit) => Effect.as(Effect.log(`counter 1 is at its limit`), limit.total)))
+  // A typed domain error, handled: past the limit, the counter stays where it is.
+  const stays = (limit: LimitReached) => Effect.succeed(limit.total)
+  const total = yield* counters.add("1", 5).pipe(Effect.catchTag("LimitReached", stays))
   console.log(`counter 1 at ${total}`)
   const accounts = yield* BankAccount.BankAccount
   yield* accounts.open("ACC-TOUR", "Ada").pipe(Effect.catchTag("AccountAlreadyOpened", () => Effect.void))

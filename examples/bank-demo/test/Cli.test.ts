@@ -52,6 +52,13 @@ describe.concurrent("bank demo command line", () => {
     expectOneLine(await demo(["--bogus"]), 2, 'demo: unknown option "--bogus"; see --help')
   })
 
+  it("an unknown flag through pnpm, as the README runs the demo: the same one line, once, and exit code 2", async () => {
+    const outcome = await ProgramRun.pnpm(["demo", "--bogus"])
+    expect(ProgramRun.errorLines(outcome)).toEqual(['demo: unknown option "--bogus"; see --help'])
+    expect(outcome.status).toBe(2)
+    expect(ProgramRun.printed(outcome)).toBe("")
+  })
+
   it("--db without a value: one line naming the value it needs, exit code 2", async () => {
     expectOneLine(await demo(["--db"]), 2, "demo: --db needs a value: --db PATH; see --help")
   })

@@ -62,6 +62,10 @@ export interface Options {
 export const unprivilegedId: { readonly uid: number; readonly gid: number } | undefined =
   process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined
 
+/** An environment without the variables set to `undefined`. */
+const environment = (vars: Readonly<Record<string, string | undefined>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(vars).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])))
+
 /**
  * Runs a command and waits for it to end. Colours are off (`NO_COLOR=1`), as in any log.
  *
@@ -72,7 +76,7 @@ export const run = (command: string, args: ReadonlyArray<string>, options: Optio
   new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? repositoryRoot,
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      env: environment({ ...process.env, NO_COLOR: "1", ...options.env }),
       stdio: ["ignore", "pipe", "pipe"],
       timeout: options.timeout ?? 120_000,
       ...(options.unprivileged === true && unprivilegedId !== undefined ? unprivilegedId : {})
@@ -96,7 +100,17 @@ export const run = (command: string, args: ReadonlyArray<string>, options: Optio
  * @category running
  */
 export const pnpm = (args: ReadonlyArray<string>, options: Options = {}): Promise<Outcome> =>
-  run(pnpmCommand[0]!, [...pnpmCommand.slice(1), ...args], options)
+  run(pnpmCommand[0]!, [...pnpmCommand.slice(1), ...args], {
+    ...options,
+    env: { ...withoutPackageManager(), ...options.env }
+  })
+
+/**
+ * The environment without the variables a package manager sets for the scripts it runs (`npm_config_*`,
+ * `npm_lifecycle_*`, ...): a command runs as from a user's shell, and npx does not warn about pnpm's settings.
+ */
+const withoutPackageManager = (): Record<string, string | undefined> =>
+  Object.fromEntries(Object.keys(process.env).flatMap((key) => (key.startsWith("npm_") ? [[key, undefined]] : [])))
 
 /**
  * Runs a TypeScript program with tsx, resolving workspace packages to their sources, from its package's directory.
@@ -117,3 +131,17 @@ export const tsx = (packageDir: string, program: string, args: ReadonlyArray<str
  * @category inspecting
  */
 export const errorLines = (outcome: Outcome): ReadonlyArray<string> => outcome.stderr.trimEnd().split("\n")
+
+/**
+ * What the program itself wrote to stdout when pnpm ran it: pnpm's own lines (the `> name script` header and the
+ * `ELIFECYCLE` note of a failure) dropped, and the blank lines around it.
+ *
+ * @since 0.1.0
+ * @category inspecting
+ */
+export const printed = (outcome: Outcome): string =>
+  outcome.stdout
+    .split("\n")
+    .filter((line) => !line.startsWith("> ") && !line.includes("ELIFECYCLE"))
+    .join("\n")
+    .trim()
