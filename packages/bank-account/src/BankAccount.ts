@@ -213,6 +213,19 @@ export type Handled = CommandHandler.Handled<Event, State>
 export type HandleError = CommandHandler.HandleError<BankAccountError>
 
 /**
+ * An operation on one account: the account's id, the operation's own argument (an owner's name, an amount in minor
+ * units, a reason), and per-call options such as the metadata of the recorded events.
+ *
+ * @since 0.1.0
+ * @category service
+ */
+export type Operation<A> = (
+  accountId: string,
+  argument: A,
+  options?: CommandHandler.HandleOptions
+) => Effect.Effect<Handled, HandleError>
+
+/**
  * Bank accounts by account id: the face of the domain that applications use. Each method derives the stream id from
  * the account id, and `open` puts the same account id in its command, so a command cannot land in another account's
  * stream and no caller assembles a stream id. Times (`openedAt`, `closedAt`) come from Effect's `Clock`, so a
@@ -224,26 +237,14 @@ export type HandleError = CommandHandler.HandleError<BankAccountError>
 export class BankAccount extends Context.Tag("@chronicle/bank-account/BankAccount")<
   BankAccount,
   {
-    readonly open: (
-      accountId: string,
-      ownerName: string,
-      options?: CommandHandler.HandleOptions
-    ) => Effect.Effect<Handled, HandleError>
-    readonly deposit: (
-      accountId: string,
-      amount: number,
-      options?: CommandHandler.HandleOptions
-    ) => Effect.Effect<Handled, HandleError>
-    readonly withdraw: (
-      accountId: string,
-      amount: number,
-      options?: CommandHandler.HandleOptions
-    ) => Effect.Effect<Handled, HandleError>
-    readonly close: (
-      accountId: string,
-      reason: string,
-      options?: CommandHandler.HandleOptions
-    ) => Effect.Effect<Handled, HandleError>
+    /** Opens the account for an owner, named by the argument. */
+    readonly open: Operation<string>
+    /** Pays an amount into the account. */
+    readonly deposit: Operation<number>
+    /** Takes an amount out of the account. */
+    readonly withdraw: Operation<number>
+    /** Closes the account, for the reason the argument gives. */
+    readonly close: Operation<string>
     /** The account as its events leave it now. */
     readonly load: (accountId: string) => Effect.Effect<CommandHandler.Loaded<State>, CommandHandler.LoadError>
     /** The account as it was after a version of its stream, or at a point in time. */
