@@ -6,8 +6,9 @@
  *
  * @since 0.1.0
  */
-import { spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import * as path from "node:path"
+import type { Readable } from "node:stream"
 import { fileURLToPath } from "node:url"
 
 /**
@@ -67,31 +68,56 @@ const environment = (vars: Readonly<Record<string, string | undefined>>): Record
   Object.fromEntries(Object.entries(vars).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])))
 
 /**
- * Runs a command and waits for it to end. Colours are off (`NO_COLOR=1`), as in any log.
+ * A program running in a child process: what it has written so far, and how it ends.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Running {
+  readonly process: ChildProcess
+  readonly stdout: () => string
+  readonly stderr: () => string
+  readonly ended: Promise<Outcome>
+}
+
+/** Everything a stream has carried so far, as text. */
+const collected = (stream: Readable): (() => string) => {
+  const chunks: Array<string> = []
+  stream.setEncoding("utf8").on("data", (chunk: string) => chunks.push(chunk))
+  return () => chunks.join("")
+}
+
+/**
+ * Starts a command. Colours are off (`NO_COLOR=1`), as in any log.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const start = (command: string, args: ReadonlyArray<string>, options: Options = {}): Running => {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? repositoryRoot,
+    env: environment({ ...process.env, NO_COLOR: "1", ...options.env }),
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: options.timeout ?? 120_000,
+    ...(options.unprivileged === true && unprivilegedId !== undefined ? unprivilegedId : {})
+  })
+  const stdout = collected(child.stdout)
+  const stderr = collected(child.stderr)
+  const ended = new Promise<Outcome>((resolve, reject) => {
+    child.on("error", reject)
+    child.on("close", (status, signal) => resolve({ status, signal, stdout: stdout(), stderr: stderr() }))
+  })
+  return { process: child, stdout, stderr, ended }
+}
+
+/**
+ * Runs a command and waits for it to end.
  *
  * @since 0.1.0
  * @category running
  */
 export const run = (command: string, args: ReadonlyArray<string>, options: Options = {}): Promise<Outcome> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd ?? repositoryRoot,
-      env: environment({ ...process.env, NO_COLOR: "1", ...options.env }),
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: options.timeout ?? 120_000,
-      ...(options.unprivileged === true && unprivilegedId !== undefined ? unprivilegedId : {})
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-    })
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk
-    })
-    child.on("error", reject)
-    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }))
-  })
+  start(command, args, options).ended
 
 /**
  * Runs `npx -y pnpm@10.34.8 <args>` from the repository root.
@@ -113,16 +139,27 @@ const withoutPackageManager = (): Record<string, string | undefined> =>
   Object.fromEntries(Object.keys(process.env).flatMap((key) => (key.startsWith("npm_") ? [[key, undefined]] : [])))
 
 /**
- * Runs a TypeScript program with tsx, resolving workspace packages to their sources, from its package's directory.
+ * The `node` arguments that run a TypeScript program with tsx, resolving workspace packages to their sources.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const tsxArguments = (program: string, args: ReadonlyArray<string>): ReadonlyArray<string> => [
+  "--import",
+  "tsx",
+  "--conditions=@chronicle/source",
+  program,
+  ...args
+]
+
+/**
+ * Runs a TypeScript program with tsx from its package's directory, and waits for it to end.
  *
  * @since 0.1.0
  * @category running
  */
 export const tsx = (packageDir: string, program: string, args: ReadonlyArray<string>, options: Options = {}) =>
-  run(process.execPath, ["--import", "tsx", "--conditions=@chronicle/source", program, ...args], {
-    cwd: packageDir,
-    ...options
-  })
+  run(process.execPath, tsxArguments(program, args), { cwd: packageDir, ...options })
 
 /**
  * The lines a run wrote to stderr, without trailing blank ones.

@@ -52,47 +52,43 @@ describe("Program.exitCode", () => {
     })
   )
 
-  it.effect("answers a usage error with one line naming the program, and exit code 2", () =>
-    Effect.gen(function* () {
-      const result = yield* outcome(["--bogus"], Effect.die("must not run"))
-      assert.deepStrictEqual(result, {
-        code: Program.usageExitCode,
-        stdout: [],
-        stderr: ['demo: unknown option "--bogus"; see --help']
+  const failures: ReadonlyArray<
+    readonly [string, ReadonlyArray<string>, Effect.Effect<void, unknown>, number, string]
+  > = [
+    [
+      "a usage error: one line naming the program, exit code 2",
+      ["--bogus"],
+      Effect.die("must not run"),
+      Program.usageExitCode,
+      'demo: unknown option "--bogus"; see --help'
+    ],
+    [
+      "a failure: its message on one line, exit code 1",
+      [],
+      Effect.fail(new Refused({ reason: "the file is\nread-only" })),
+      Program.failureExitCode,
+      "demo: refused: the file is read-only"
+    ],
+    [
+      "a usage error raised by the program itself: exit code 2",
+      [],
+      Effect.fail(new CommandLine.UsageError({ problem: "--db PATH is a directory" })),
+      Program.usageExitCode,
+      "demo: --db PATH is a directory; see --help"
+    ],
+    [
+      "a defect: one line, not a stack trace, exit code 1",
+      [],
+      Effect.die(new TypeError("Cannot read properties of null")),
+      Program.failureExitCode,
+      "demo: unexpected failure: Cannot read properties of null"
+    ]
+  ]
+  for (const [name, args, program, code, line] of failures) {
+    it.effect(`answers ${name}`, () =>
+      Effect.gen(function* () {
+        assert.deepStrictEqual(yield* outcome(args, program), { code, stdout: [], stderr: [line] })
       })
-    })
-  )
-
-  it.effect("answers a failure with its message on one line, and exit code 1", () =>
-    Effect.gen(function* () {
-      const result = yield* outcome([], Effect.fail(new Refused({ reason: "the file is\nread-only" })))
-      assert.deepStrictEqual(result, {
-        code: Program.failureExitCode,
-        stdout: [],
-        stderr: ["demo: refused: the file is read-only"]
-      })
-    })
-  )
-
-  it.effect("answers a usage error raised by the program itself with exit code 2", () =>
-    Effect.gen(function* () {
-      const result = yield* outcome(
-        [],
-        Effect.fail(new CommandLine.UsageError({ problem: "--db PATH is a directory" }))
-      )
-      assert.deepStrictEqual(result.code, Program.usageExitCode)
-      assert.deepStrictEqual(result.stderr, ["demo: --db PATH is a directory; see --help"])
-    })
-  )
-
-  it.effect("answers a defect with one line, not a stack trace", () =>
-    Effect.gen(function* () {
-      const result = yield* outcome([], Effect.die(new TypeError("Cannot read properties of null")))
-      assert.deepStrictEqual(result, {
-        code: Program.failureExitCode,
-        stdout: [],
-        stderr: ["demo: unexpected failure: Cannot read properties of null"]
-      })
-    })
-  )
+    )
+  }
 })
