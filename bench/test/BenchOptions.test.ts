@@ -3,6 +3,7 @@ import * as ProgramRun from "@chronicle/example-cli/ProgramRun"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import * as BenchOptions from "../src/BenchOptions.js"
+import { workloadNames } from "../src/Workload.js"
 
 const benchDir = "/repo/bench"
 const values = (args: ReadonlyArray<string>): BenchOptions.Values => {
@@ -40,6 +41,17 @@ describe("where a bench run writes its JSON", () => {
   })
 })
 
+describe("the bench's flags", () => {
+  it.each([
+    [["--workload", "read-all,nope"], 'unknown --workload "nope": choose from ' + workloadNames.join(", ")],
+    [["--repetitions", "many"], '--repetitions needs a whole number of at least 1, not "many"'],
+    [["--out"], "--out needs a value: --out FILE"]
+  ])("refuses %j in one line", (args, problem) => {
+    const parsed = CommandLine.parse(BenchOptions.commandLine, args)
+    expect(Either.isLeft(parsed) && parsed.left.problem).toBe(problem)
+  })
+})
+
 describe.concurrent("the bench's command line, through pnpm", () => {
   it("npx -y pnpm@10.34.8 bench --help describes the bench, its options and where the JSON goes", async () => {
     const outcome = await ProgramRun.pnpm(["bench", "--help"])
@@ -61,9 +73,7 @@ describe.concurrent("the bench's command line, through pnpm", () => {
 
   it.each([
     [["--bogus"], 'bench: unknown option "--bogus"; see --help'],
-    [["--store", "postgres"], 'bench: unknown --store "postgres": choose from bare, sqlite, memory; see --help'],
-    [["--repetitions", "many"], 'bench: --repetitions needs a whole number of at least 1, not "many"; see --help'],
-    [["--out"], "bench: --out needs a value: --out FILE; see --help"]
+    [["--store", "postgres"], 'bench: unknown --store "postgres": choose from bare, sqlite, memory; see --help']
   ])("bench %j: one line, exit code 2, nothing run", async (args, line) => {
     const outcome = await ProgramRun.pnpm(["bench", ...args])
     expect(ProgramRun.errorLines(outcome)).toEqual([line])

@@ -39,14 +39,6 @@ describe.concurrent("bank-projections examples' command line", () => {
     expectOneLine(await example("rebuild", ["--bogus"]), 2, 'example:rebuild: unknown option "--bogus"; see --help')
   })
 
-  it("--db without a value: one line, exit code 2", async () => {
-    expectOneLine(
-      await example("time-travel", ["--fresh", "--db"]),
-      2,
-      "example:time-travel: --db needs a value: --db PATH; see --help"
-    )
-  })
-
   it("--transactions that is not a whole number of at least 1: one line, exit code 2", async () => {
     expectOneLine(
       await example("snapshots", ["--transactions", "0"]),
