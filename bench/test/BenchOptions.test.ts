@@ -43,7 +43,7 @@ describe("where a bench run writes its JSON", () => {
 
 describe("the bench's flags", () => {
   it.each([
-    [["--workload", "read-all,nope"], 'unknown --workload "nope": choose from ' + workloadNames.join(", ")],
+    [["--workload", "read-all,nope"], `unknown --workload "nope": choose from ${workloadNames.join(", ")}`],
     [["--repetitions", "many"], '--repetitions needs a whole number of at least 1, not "many"'],
     [["--out"], "--out needs a value: --out FILE"]
   ])("refuses %j in one line", (args, problem) => {
