@@ -107,7 +107,8 @@ const domainTags = new Set([
   "InvalidOwnerName",
   "InvalidDate",
   "InvalidAmount",
-  "BalanceOverflow"
+  "BalanceOverflow",
+  "AccountIdMismatch"
 ])
 
 const fold = Decider.fold(BankAccount.decider)
@@ -173,9 +174,13 @@ describe("BankAccount properties", () => {
           if (Either.isLeft(result)) {
             assert.isTrue(domainTags.has(result.left._tag), `unexpected error ${result.left._tag}`)
             assert.deepStrictEqual(after, before)
-            // decide alone agrees: the same command on the same state fails the same way.
+            // An opening for another account is refused before deciding; otherwise decide alone agrees: the same
+            // command on the same state fails the same way.
             // (chai's deepStrictEqual overflows its stack on an error that passed through `Effect.withSpan`.)
-            expect(BankAccount.decide(command, before.state)).toStrictEqual(Either.left(result.left))
+            const expected = Either.flatMap(BankAccount.checkStream(stream, command), (checked) =>
+              BankAccount.decide(checked, before.state)
+            )
+            expect(expected).toStrictEqual(Either.left(result.left))
           } else {
             assert.strictEqual(after.version, before.version + result.right.events.length)
           }
@@ -277,10 +282,11 @@ describe("BankAccount on untyped input", () => {
 
   it.effect("handle of a deposit whose amount is a string fails with InvalidAmount, writing nothing", () =>
     Effect.gen(function* () {
-      const id = BankAccount.streamId(`ACC-${crypto.randomUUID()}`)
+      const accountId = `ACC-${crypto.randomUUID()}`
+      const id = BankAccount.streamId(accountId)
       yield* BankAccount.handler.handle(
         id,
-        BankAccount.OpenAccount.make({ accountId: "ACC-X", ownerName: "Ann", openedAt: new Date(0) })
+        BankAccount.OpenAccount.make({ accountId, ownerName: "Ann", openedAt: new Date(0) })
       )
       for (const amount of ["100", null, undefined]) {
         const error = yield* Effect.flip(
