@@ -8,13 +8,16 @@ const Incremented = Schema.TaggedStruct("Incremented", { by: Schema.Number })
 const Event = Schema.Union(Incremented)
 
 // 2. A pure decider: decide(command, state) -> Either<events, error>, evolve(state, event) -> state.
+//    Its error type is inferred from every branch: NotPositive | LimitReached, no annotation needed.
+class NotPositive extends Schema.TaggedError<NotPositive>()("NotPositive", { by: Schema.Number }) {}
 class LimitReached extends Schema.TaggedError<LimitReached>()("LimitReached", { total: Schema.Number }) {}
 const counter = Decider.make({
   initialState: 0,
-  decide: (command: { readonly by: number }, total: number) =>
-    total + command.by > 100
-      ? Either.left(new LimitReached({ total }))
-      : Either.right([Incremented.make({ by: command.by })]),
+  decide: (command: { readonly by: number }, total: number) => {
+    if (command.by <= 0) return Either.left(new NotPositive({ by: command.by }))
+    if (total + command.by > 100) return Either.left(new LimitReached({ total }))
+    return Either.right([Incremented.make({ by: command.by })])
+  },
   evolve: (total: number, event: typeof Event.Type) => total + event.by
 })
 
@@ -25,7 +28,12 @@ const handler = CommandHandler.make({ decider: counter, codec: EventCodec.make(E
 //    caller assembles one (BankAccount.BankAccount is the same for bank accounts).
 class Counters extends Context.Tag("Counters")<
   Counters,
-  { readonly add: (counterId: string, by: number) => Effect.Effect<number, CommandHandler.HandleError<LimitReached>> }
+  {
+    readonly add: (
+      counterId: string,
+      by: number
+    ) => Effect.Effect<number, CommandHandler.HandleError<NotPositive | LimitReached>>
+  }
 >() {}
 const countersLayer = Layer.effect(
   Counters,
