@@ -69,7 +69,7 @@ export const exercise = (app, manager, end, versions) => {
     run(`${manager} run ${name}`, [...managers[manager].run, name, ...args], { cwd: app })
   script("build")
   const output = script("start", path.join(app, `${end}.db`))
-  const expected = "counter 7 at version 2, balance 2500 at version 2"
+  const expected = "list milk, eggs at version 2, balance 2500 at version 2"
   for (const store of ["memory", "sqlite"]) {
     if (!output.includes(`${store}: ${expected}`))
       fail(`the program on ${store} did not print "${expected}":\n${output}`)

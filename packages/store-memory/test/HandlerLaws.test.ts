@@ -21,6 +21,12 @@ const command = FastCheck.integer({ min: 0, max: 40 })
 const violationOf = <R>(effect: Effect.Effect<void, HandlerLaws.HandlerLawViolation, R>) =>
   Effect.flip(effect).pipe(Effect.provide(InMemoryEventStore.layer))
 
+const handler = CommandHandler.make({ decider: counter, codec })
+
+/** The violation the laws find in the counter's handler with `handle` replaced. */
+const violationWith = (handle: typeof handler.handle) =>
+  violationOf(HandlerLaws.check({ decider: counter, codec, command, handler: { ...handler, handle } }))
+
 describe("HandlerLaws on the in-memory store", () => {
   it.effect("hold for a lawful decider, codec and handler", () =>
     HandlerLaws.check({ decider: counter, codec, command, numRuns: 50 }).pipe(Effect.provide(InMemoryEventStore.layer))
@@ -45,13 +51,9 @@ describe("HandlerLaws on the in-memory store", () => {
 
   it.effect("catch a handler that fails where decide accepts", () =>
     Effect.gen(function* () {
-      const handler = CommandHandler.make({ decider: counter, codec })
-      const flaky: typeof handler = {
-        ...handler,
-        handle: (streamId, n, options) =>
-          n === 7 ? Effect.fail(new TooMuch({ total: -1 })) : handler.handle(streamId, n, options)
-      }
-      const violation = yield* violationOf(HandlerLaws.check({ decider: counter, codec, command, handler: flaky }))
+      const violation = yield* violationWith((streamId, n, options) =>
+        n === 7 ? Effect.fail(new TooMuch({ total: -1 })) : handler.handle(streamId, n, options)
+      )
       assert.strictEqual(violation.law, "refusal")
       assert.deepStrictEqual(violation.commands, [7])
     })
@@ -59,13 +61,9 @@ describe("HandlerLaws on the in-memory store", () => {
 
   it.effect("catch a handler whose state is not what its events replay to", () =>
     Effect.gen(function* () {
-      const handler = CommandHandler.make({ decider: counter, codec })
-      const lying: typeof handler = {
-        ...handler,
-        handle: (streamId, n, options) =>
-          Effect.map(handler.handle(streamId, n, options), (handled) => ({ ...handled, state: handled.state * 2 }))
-      }
-      const violation = yield* violationOf(HandlerLaws.check({ decider: counter, codec, command, handler: lying }))
+      const violation = yield* violationWith((streamId, n, options) =>
+        Effect.map(handler.handle(streamId, n, options), (handled) => ({ ...handled, state: handled.state * 2 }))
+      )
       assert.strictEqual(violation.law, "replay")
       assert.deepStrictEqual(violation.commands, [1])
     })

@@ -6,28 +6,28 @@ import { InMemoryEventStore } from "@chronicle/store-memory"
 import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { Effect, Either, Schema } from "effect"
 
-const Incremented = Schema.TaggedStruct("Incremented", { by: Schema.Number })
-class LimitReached extends Schema.TaggedError<LimitReached>()("LimitReached", { total: Schema.Number }) {}
+const ItemAdded = Schema.TaggedStruct("ItemAdded", { item: Schema.String })
+class AlreadyListed extends Schema.TaggedError<AlreadyListed>()("AlreadyListed", { item: Schema.String }) {}
 
-const counter = Decider.make({
-  initialState: 0,
-  decide: (command: { readonly by: number }, total: number) =>
-    total + command.by > 100
-      ? Either.left(new LimitReached({ total }))
-      : Either.right([Incremented.make({ by: command.by })]),
-  evolve: (total: number, event: typeof Incremented.Type) => total + event.by
+const shoppingList = Decider.make({
+  initialState: [] as ReadonlyArray<string>,
+  decide: (command: { readonly add: string }, items: ReadonlyArray<string>) =>
+    items.includes(command.add)
+      ? Either.left(new AlreadyListed({ item: command.add }))
+      : Either.right([ItemAdded.make({ item: command.add })]),
+  evolve: (items: ReadonlyArray<string>, event: typeof ItemAdded.Type) => [...items, event.item]
 })
-const counters = CommandHandler.make({ decider: counter, codec: EventCodec.make(Incremented) })
+const lists = CommandHandler.make({ decider: shoppingList, codec: EventCodec.make(ItemAdded) })
 
 const program = Effect.gen(function* () {
-  yield* counters.handle("counter-1", { by: 2 })
-  const counted = yield* counters.handle("counter-1", { by: 5 })
+  yield* lists.handle("list-1", { add: "milk" })
+  const listed = yield* lists.handle("list-1", { add: "eggs" })
   const account = BankAccount.streamId("ACC-001")
   const open = BankAccount.OpenAccount.make({ accountId: "ACC-001", ownerName: "Jane Doe", openedAt: new Date(0) })
   yield* BankAccount.handler.handle(account, open)
   const paid = yield* BankAccount.handler.handle(account, BankAccount.Deposit.make({ amount: 2500 }))
   const balance = paid.state._tag === "Active" ? paid.state.balance : 0
-  return `counter ${counted.state} at version ${counted.version}, balance ${balance} at version ${paid.version}`
+  return `list ${listed.state.join(", ")} at version ${listed.version}, balance ${balance} at version ${paid.version}`
 })
 
 const filename = process.argv[2] ?? "chronicle.db"
