@@ -50,7 +50,8 @@ export class HandlerLawViolation extends Data.TaggedError("HandlerLawViolation")
 }> {
   override get message(): string {
     const seed = this.seed === undefined ? "" : ` (seed ${this.seed})`
-    return `Handler law "${this.law}" broke at command #${this.step} of ${JSON.stringify(this.commands)}${seed}: ${this.detail}`
+    const where = `command #${this.step} of ${JSON.stringify(this.commands)}${seed}`
+    return `Handler law "${this.law}" broke at ${where}: ${this.detail}`
   }
 }
 
@@ -132,7 +133,8 @@ export const run = <C, E extends { readonly _tag: string }, S, Err, R = EventSto
           return yield* violation(
             "refusal",
             step,
-            `the handler failed (${String(result.left)}) but the stream changed from version ${before.version} to ${after.version}`
+            `the handler failed (${String(result.left)}) but the stream went from version ${before.version} ` +
+              `to ${after.version}`
           )
         }
         if (Either.isRight(decider.decide(command, before.state))) {
