@@ -38,7 +38,13 @@ const notRunHere: Record<string, string> = {
   [`${prefix}test`]: "it is the suite that runs this file",
   [`${prefix}typecheck`]: "CI runs it (.ci/run)",
   [`${prefix}lint`]: "CI runs it (.ci/run)",
-  [`${prefix}format`]: "it rewrites files; CI runs lint, which checks the same"
+  [`${prefix}format`]: "it rewrites files; CI runs lint, which checks the same",
+  [`${prefix}test:consumer`]: "CI runs it (.ci/run)",
+  [`${prefix}add @chronicle/core @chronicle/store-sqlite @chronicle/store-memory effect@^3.22.0 \\`]:
+    "test:consumer installs the packed packages with these dependencies into a scratch pnpm application (the packages are not on the registry)",
+  [`${prefix}add --save-dev @chronicle/testkit vitest@^3.2.0 @effect/vitest@^0.29.0`]:
+    "test:consumer installs these into its scratch pnpm application",
+  [`${prefix}approve-builds`]: "it asks questions; test:consumer's scratch application allows the build in its settings"
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-readme-"))
@@ -77,7 +83,25 @@ const lineOf = (output: string, start: string) => output.split("\n").find((line)
 
 const demoEnding = "ACC-001 after both: balance $1,250.00, version 8"
 
+const publishable = ["core", "bank-account", "store-memory", "store-sqlite", "testkit"]
+
+/** `build` and `bench` both build the packages' `dist/`: the two commands run one after the other, not at once. */
+let building: Promise<unknown> = Promise.resolve()
+const oneBuildAtATime = <A>(run: () => Promise<A>): Promise<A> => {
+  const next = building.then(run, run)
+  building = next.catch(() => undefined)
+  return next
+}
+
 const table: Record<string, () => Promise<void>> = {
+  [`${prefix}build`]: async () => {
+    await oneBuildAtATime(() => runExactly(`${prefix}build`))
+    for (const name of publishable) {
+      for (const file of ["index.js", "index.d.ts", "index.js.map", "index.d.ts.map"]) {
+        expect(fs.existsSync(path.join(root, "packages", name, "dist", file)), `${name}/dist/${file}`).toBe(true)
+      }
+    }
+  },
   [`${prefix}demo`]: async () => {
     const dataDir = freshDir()
     const output = await runExactly(`${prefix}demo`, { dataDir })
@@ -140,12 +164,12 @@ const table: Record<string, () => Promise<void>> = {
     for (const line of ["Seeded 10,000 events", "Rebuilt: 10,000 events replayed", "200 accounts, total held"]) {
       expect(first).toContain(line)
     }
-    expect(first).toMatch(/^ {2}position 10,000 of 10,000 \(100%\), [\d,]+ events\/s$/m)
+    expect(first).toMatch(/^ {2}10,000 events replayed, at position 10000 of 10000, [\d,]+ events\/s$/m)
     expect(first).toContain("The table equals an in-memory replay of the same events.")
     const second = await runExactly(`${prefix}example:rebuild`, { dataDir })
     expect(second).toContain("(continuing its history)")
     expect(second).toContain("Events were seeded by an earlier run")
-    expect(second).toContain("now at position 10,000 (0 new events)")
+    expect(second).toContain("now at position 10000 (0 new events)")
     expect(second).toContain("The table equals an in-memory replay of the same events.")
   },
   [`${prefix}example:snapshots`]: async () => {
@@ -179,14 +203,16 @@ const table: Record<string, () => Promise<void>> = {
     const hash = () => createHash("sha256").update(fs.readFileSync(latest)).digest("hex")
     const before = hash()
     const out = path.join(freshDir(), "bench.json")
-    const output = await runExactly(`${prefix}bench`, {
-      extra: ["--quick", "--store", "memory", "--workload", "append-single", "--out", out],
-      progress: (stderr) => {
-        expect(stderr).toContain("▶ append-single on memory")
-        expect(stderr).toMatch(/rep 1: [\d,]+ ev\/s/)
-        expect(stderr).not.toMatch(/FAILED|Error/)
-      }
-    })
+    const output = await oneBuildAtATime(() =>
+      runExactly(`${prefix}bench`, {
+        extra: ["--quick", "--store", "memory", "--workload", "append-single", "--out", out],
+        progress: (stderr) => {
+          expect(stderr).toContain("▶ append-single on memory")
+          expect(stderr).toMatch(/rep 1: [\d,]+ ev\/s/)
+          expect(stderr).not.toMatch(/FAILED|Error/)
+        }
+      })
+    )
     expect(output).toMatch(/^append-single +memory +\S+/m)
     expect(lineOf(output, "Wrote ")).toMatch(
       new RegExp(`^Wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} in \\d+ s$`)
