@@ -1,2 +1,2 @@
-/** The test projects: every package and example that has a vitest config. */
-export default ["packages/*/vitest.config.ts", "examples/*/vitest.config.ts"]
+/** The test projects: every package and example, and the bench. */
+export default ["packages/*/vitest.config.ts", "examples/*/vitest.config.ts", "bench/vitest.config.ts"]

@@ -23,8 +23,8 @@ export const storeNames = ["bare", "sqlite", "memory"] as const
 export type StoreName = (typeof storeNames)[number]
 
 /**
- * The workloads, in the order they run. A snapshot-loading workload (`load-snapshot`) is planned: add its name here,
- * its parameters below, and an implementation in `ChronicleWorkloads` and `BareWorkloads`.
+ * The workloads, in the order they run. A new one needs its name here, its parameters below, and an implementation
+ * in `ChronicleWorkloads` and `BareWorkloads` (a placeholder there when its `stores` leave bare out, as the loads' do).
  *
  * @since 0.1.0
  * @category models

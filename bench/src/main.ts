@@ -1,6 +1,7 @@
 /**
  * `pnpm bench`: runs every workload on every store, each in its own fresh worker process, then prints the table and
- * writes `results/latest.json`. See the README for the options and how to read the numbers.
+ * writes the JSON (`results/latest.json` for a full run, `results/partial.json` for any other: see `BenchOptions`).
+ * `--help` lists the options; a bad flag is one line and exit code 2. See the README for how to read the numbers.
  *
  * @since 0.1.0
  */
@@ -10,60 +11,53 @@ import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { parseArgs } from "node:util"
+import { CommandLine, Count, Program } from "@chronicle/example-cli"
 import Database from "better-sqlite3"
+import { Effect, Schema } from "effect"
+import * as BenchOptions from "./BenchOptions.js"
 import * as Report from "./Report.js"
 import { marker, type WorkerResult } from "./Result.js"
 import { type StoreName, storeNames, type WorkloadName, workloadNames, workloads } from "./Workload.js"
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-
-const { values } = parseArgs({
-  options: {
-    store: { type: "string", multiple: true },
-    workload: { type: "string", multiple: true },
-    quick: { type: "boolean", default: false },
-    repetitions: { type: "string" },
-    profile: { type: "boolean", default: false },
-    source: { type: "boolean", default: false },
-    out: { type: "string" }
-  }
-})
-
-const selected = <A extends string>(name: string, given: ReadonlyArray<string> | undefined, all: ReadonlyArray<A>) => {
-  const wanted = (given ?? []).flatMap((g) => g.split(",")).filter((g) => g.length > 0)
-  if (wanted.length === 0) return all
-  for (const w of wanted) {
-    if (!all.some((a) => a === w)) throw new Error(`unknown --${name} ${w}; choose from ${all.join(", ")}`)
-  }
-  return all.filter((a) => wanted.includes(a))
-}
-
-const stores = selected<StoreName>("store", values.store, storeNames)
-const names = selected<WorkloadName>("workload", values.workload, workloadNames)
 const profileDir = path.join(benchDir, "results", "profiles")
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
+/** Some store × workload runs failed; each is named in the log above. */
+class BenchFailed extends Schema.TaggedError<BenchFailed>()("BenchFailed", { failed: Schema.Number }) {
+  override get message(): string {
+    return `${Count.of(this.failed, "run")} failed (see above); the results of the others are written`
+  }
+}
+
+const selected = <A extends string>(given: ReadonlyArray<string> | undefined, all: ReadonlyArray<A>) =>
+  given === undefined || given.length === 0 ? all : all.filter((a) => given.includes(a))
+
 /**
- * Compiles the bench and the packages it uses (`tsc -b`), so workers run plain JavaScript: the tsx loader alone adds
+ * Builds the packages (their `dist/`, as published) and compiles the bench (`tsc -b`), so workers run plain JavaScript: the tsx loader alone adds
  * about 70 MB to a process's resident memory and its own startup to CPU profiles. `--source` skips this and runs the
  * TypeScript sources through tsx instead. TypeScript emits even when a package has type errors; those are reported.
  */
-const compile = () => {
+const compile = (values: BenchOptions.Values) => {
   if (values.source) return
   const require = createRequire(path.join(benchDir, "package.json"))
   const tsc = require.resolve("typescript/bin/tsc")
-  log("Compiling (tsc -b bench)...")
+  log("Compiling (tsc -b: the packages' builds, then the bench)...")
+  const packages = spawnSync(process.execPath, [tsc, "-b", path.join(benchDir, "..", "tsconfig.build.json")], {
+    stdio: "inherit"
+  })
   const build = spawnSync(process.execPath, [tsc, "-b", benchDir], { stdio: "inherit" })
-  if (build.status !== 0) log("  tsc -b reported errors; running whatever it emitted")
+  if (packages.status !== 0 || build.status !== 0) log("  tsc -b reported errors; running whatever it emitted")
 }
 
-const workerCommand = values.source
-  ? ["--import", "tsx", "--conditions=@chronicle/source", path.join("src", "worker.ts")]
-  : [path.join("dist", "src", "worker.js")]
+const workerCommand = (values: BenchOptions.Values) =>
+  values.source
+    ? ["--import", "tsx", "--conditions=@chronicle/source", path.join("src", "worker.ts")]
+    : [path.join("dist", "src", "worker.js")]
 
 /** Starts a worker process and returns its stdout, or fails with its exit status. */
 const spawnWorker = (
+  values: BenchOptions.Values,
   args: ReadonlyArray<string>,
   profileName?: string,
   nodeFlags: ReadonlyArray<string> = []
@@ -72,7 +66,8 @@ const spawnWorker = (
     values.profile && profileName !== undefined
       ? ["--cpu-profile", path.join(profileDir, `${profileName}.cpuprofile`)]
       : []
-  const child = spawnSync(process.execPath, ["--expose-gc", ...nodeFlags, ...workerCommand, ...args, ...profile], {
+  const command = ["--expose-gc", ...nodeFlags, ...workerCommand(values), ...args, ...profile]
+  const child = spawnSync(process.execPath, command, {
     cwd: benchDir,
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
@@ -83,20 +78,19 @@ const spawnWorker = (
   return child.stdout
 }
 
-const common = [
-  ...(values.quick ? ["--quick"] : []),
-  ...(values.repetitions === undefined ? [] : ["--repetitions", values.repetitions])
-]
-
 /** One store × workload in fresh processes: a bulk setup process first when the workload has one, then the worker. */
-const runOne = (store: StoreName, name: WorkloadName): WorkerResult => {
+const runOne = (values: BenchOptions.Values, store: StoreName, name: WorkloadName): WorkerResult => {
+  const common = [
+    ...(values.quick ? ["--quick"] : []),
+    ...(values.repetitions === undefined ? [] : ["--repetitions", String(values.repetitions)])
+  ]
   const args = ["--store", store, "--workload", name, ...common]
   const bulk = workloads[name].bulkSetup && store !== "memory"
   const tmp = bulk ? fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-bench-data-")) : undefined
   try {
     const database = tmp === undefined ? [] : ["--database", path.join(tmp, `${store}.db`)]
-    if (tmp !== undefined) spawnWorker([...args, ...database, "--setup"])
-    const stdout = spawnWorker([...args, ...database], `${store}-${name}`, workloads[name].nodeFlags)
+    if (tmp !== undefined) spawnWorker(values, [...args, ...database, "--setup"])
+    const stdout = spawnWorker(values, [...args, ...database], `${store}-${name}`, workloads[name].nodeFlags)
     const line = stdout.split("\n").find((l) => l.startsWith(marker))
     if (line === undefined) throw new Error(`worker ${args.join(" ")} printed no result`)
     return JSON.parse(line.slice(marker.length)) as WorkerResult
@@ -129,7 +123,9 @@ const uncommitted = (): Array<string> =>
     .filter((line) => line.length > 0 && line !== "unknown")
     .map((line) => line.slice(3))
 
-const machine = (results: ReadonlyArray<WorkerResult>) => {
+const roundedLoad = () => os.loadavg().map((l) => Math.round(l * 100) / 100)
+
+const machine = (results: ReadonlyArray<WorkerResult>, loadAtStart: ReadonlyArray<number>) => {
   const memory = new Database(":memory:")
   const sqlite = String(memory.prepare("SELECT sqlite_version()").pluck().get())
   memory.close()
@@ -146,57 +142,68 @@ const machine = (results: ReadonlyArray<WorkerResult>) => {
     commit: git(["rev-parse", "--short", "HEAD"]),
     uncommittedPackageFiles: uncommitted(),
     date: new Date().toISOString(),
-    loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+    loadAverage: { atStart: loadAtStart, atEnd: roundedLoad() },
     sqlitePragmas: { sqlite: pragmas("sqlite") ?? null, bare: pragmas("bare") ?? null }
   }
 }
 
-const started = performance.now()
-const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100)
-compile()
-const results: Array<WorkerResult> = []
-const failures: Array<string> = []
-for (const name of names) {
-  for (const store of stores) {
-    if (workloads[name].stores?.includes(store) === false) continue
-    log(`▶ ${name} on ${store}`)
-    const start = performance.now()
-    try {
-      results.push(runOne(store, name))
-    } catch (error) {
-      failures.push(`${name} on ${store}: ${error instanceof Error ? error.message : String(error)}`)
-      log(`  FAILED: ${failures[failures.length - 1]}`)
+/** Where a path is best shown: relative to where the command was run, unless it lies outside. */
+const shown = (file: string) => {
+  const relative = path.relative(CommandLine.baseDirectory(), file)
+  return relative.startsWith("..") ? file : relative
+}
+
+const run = (values: BenchOptions.Values): Effect.Effect<void, BenchFailed> => {
+  const started = performance.now()
+  const loadAtStart = roundedLoad()
+  compile(values)
+  const results: Array<WorkerResult> = []
+  const failures: Array<string> = []
+  for (const name of selected(values.workload, workloadNames)) {
+    for (const store of selected(values.store, storeNames)) {
+      if (workloads[name].stores?.includes(store) === false) continue
+      log(`▶ ${name} on ${store}`)
+      const start = performance.now()
+      try {
+        results.push(runOne(values, store, name))
+      } catch (error) {
+        failures.push(`${name} on ${store}: ${error instanceof Error ? error.message : String(error)}`)
+        log(`  FAILED: ${failures[failures.length - 1]}`)
+      }
+      log(`  (${((performance.now() - start) / 1000).toFixed(1)} s)`)
     }
-    log(`  (${((performance.now() - start) / 1000).toFixed(1)} s)`)
   }
+
+  const all = Report.records(results)
+  const checks = Report.checkTargets(all)
+  const info = machine(results, loadAtStart)
+  const output = {
+    mode: values.quick ? "quick" : "full",
+    complete: BenchOptions.isFull(values),
+    runner: values.source ? "tsx (TypeScript sources)" : "node (compiled by tsc -b)",
+    machine: info,
+    records: all,
+    targets: checks,
+    failures
+  }
+  const out = BenchOptions.outputFile(values, benchDir)
+  fs.mkdirSync(path.dirname(out), { recursive: true })
+  fs.writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
+
+  const { bare, sqlite } = info.sqlitePragmas
+  console.log(
+    `\n${info.cpu}, ${info.cores} cores, Node ${info.node}, SQLite ${info.sqlite}, ${output.mode} run, ${info.date}, ` +
+      `load average ${loadAtStart[0]} at start, ${info.loadAverage.atEnd[0]} at end`
+  )
+  if (sqlite !== null || bare !== null) {
+    const show = (p: typeof sqlite) => (p === null ? "–" : `${p.journalMode}/synchronous=${p.synchronous}`)
+    console.log(`SQLite settings: store ${show(sqlite)}, bare ${show(bare)}`)
+  }
+  console.log(`\n${Report.table(all, checks)}`)
+  if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`)
+  console.log(`\nWrote ${shown(out)} in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+  if (values.profile) console.log(`CPU profiles in ${shown(profileDir)}`)
+  return failures.length > 0 ? Effect.fail(new BenchFailed({ failed: failures.length })) : Effect.void
 }
 
-const all = Report.records(results)
-const checks = Report.checkTargets(all)
-const info = machine(results)
-const output = {
-  mode: values.quick ? "quick" : "full",
-  runner: values.source ? "tsx (TypeScript sources)" : "node (compiled by tsc -b)",
-  machine: info,
-  records: all,
-  targets: checks,
-  failures
-}
-const out = values.out ?? path.join(benchDir, "results", "latest.json")
-fs.mkdirSync(path.dirname(out), { recursive: true })
-fs.writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
-
-const { sqlite, bare } = info.sqlitePragmas
-console.log(
-  `\n${info.cpu}, ${info.cores} cores, Node ${info.node}, SQLite ${info.sqlite}, ${output.mode} run, ${info.date}, ` +
-    `load average ${loadAtStart[0]} at start, ${info.loadAverage.atEnd[0]} at end`
-)
-if (sqlite !== null || bare !== null) {
-  const show = (p: typeof sqlite) => (p === null ? "–" : `${p.journalMode}/synchronous=${p.synchronous}`)
-  console.log(`SQLite settings: store ${show(sqlite)}, bare ${show(bare)}`)
-}
-console.log(`\n${Report.table(all, checks)}`)
-if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`)
-console.log(`\nWrote ${path.relative(process.cwd(), out)} in ${((performance.now() - started) / 1000).toFixed(0)} s`)
-if (values.profile) console.log(`CPU profiles in ${path.relative(process.cwd(), profileDir)}`)
-process.exitCode = failures.length > 0 ? 1 : 0
+Program.main(BenchOptions.commandLine, (values) => Effect.suspend(() => run(values)))

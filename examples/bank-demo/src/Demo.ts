@@ -5,35 +5,35 @@
  * @since 0.1.0
  */
 import { AccountBalances, BankAccount, Money } from "@chronicle/bank-account"
-import { type CommandHandler, EventStore, ExpectedVersion } from "@chronicle/core"
-import { Clock, Console, Effect, Either, Option, Stream } from "effect"
+import { EventStore, ExpectedVersion, Position } from "@chronicle/core"
+import { Count } from "@chronicle/example-cli"
+import { Console, Effect, Either, Option, Stream } from "effect"
 
 const rule = "=".repeat(64)
 const section = (title: string) => Console.log(`\n--- ${title} ---`)
 const dollars = (amount: number) => Money.format(amount)
-
-const now = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis))
+const n = Count.format
 
 /** Opens an account, or says it exists already (a second run continues its history). */
 const openAccount = (accountId: string, ownerName: string) =>
   Effect.gen(function* () {
-    const openedAt = yield* now
-    const command = BankAccount.OpenAccount.make({ accountId, ownerName, openedAt })
-    return yield* BankAccount.handler.handle(BankAccount.streamId(accountId), command).pipe(
-      Effect.tap((r) => Console.log(`Opened ${accountId} for ${ownerName} (stream version ${r.version})`)),
+    const accounts = yield* BankAccount.BankAccount
+    return yield* accounts.open(accountId, ownerName).pipe(
+      Effect.tap((r) => Console.log(`Opened ${accountId} for ${ownerName} (stream version ${n(r.version)})`)),
       Effect.catchTag("AccountAlreadyOpened", () =>
         Console.log(`${accountId} exists already: continuing its history from an earlier run`)
       )
     )
   })
 
-const transact = (accountId: string, command: BankAccount.Command) =>
+const transact = (accountId: string, kind: "Deposit" | "Withdraw", amount: number) =>
   Effect.gen(function* () {
-    const result = yield* BankAccount.handler.handle(BankAccount.streamId(accountId), command)
-    const balance = result.state._tag === "NotOpened" ? 0 : result.state.balance
-    const amount = "amount" in command ? dollars(command.amount) : ""
+    const accounts = yield* BankAccount.BankAccount
+    const result = yield* kind === "Deposit"
+      ? accounts.deposit(accountId, amount)
+      : accounts.withdraw(accountId, amount)
     yield* Console.log(
-      `${command._tag.padEnd(9)} ${amount.padStart(10)}  -> balance ${dollars(balance)} (v${result.version})`
+      `${kind.padEnd(9)} ${dollars(amount).padStart(10)}  -> balance ${dollars(BankAccount.balanceOf(result.state))} (v${n(result.version)})`
     )
   })
 
@@ -50,16 +50,22 @@ const showAccount = (row: AccountBalances.AccountBalance) =>
   )
 
 /**
- * The demonstration.
+ * What the demonstration runs on: an event store, and the `BankAccount` service over it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Services = EventStore.EventStore | BankAccount.BankAccount
+
+/**
+ * The demonstration, through the `BankAccount` service (account ids in, never stream ids) and, to show optimistic
+ * concurrency, the `EventStore` itself.
  *
  * @since 0.1.0
  * @category programs
  */
-export const run: Effect.Effect<
-  void,
-  CommandHandler.HandleError<BankAccount.BankAccountError>,
-  EventStore.EventStore
-> = Effect.gen(function* () {
+export const run: Effect.Effect<void, BankAccount.HandleError, Services> = Effect.gen(function* () {
+  const accounts = yield* BankAccount.BankAccount
   yield* Console.log(rule)
   yield* Console.log("EVENT SOURCING BASICS: a bank account on Chronicle")
   yield* Console.log(rule)
@@ -68,15 +74,13 @@ export const run: Effect.Effect<
   yield* openAccount("ACC-001", "John Doe")
 
   yield* section("Performing Transactions (amounts in cents, shown in dollars)")
-  yield* transact("ACC-001", BankAccount.Deposit.make({ amount: 100_000 }))
-  yield* transact("ACC-001", BankAccount.Deposit.make({ amount: 50_000 }))
-  yield* transact("ACC-001", BankAccount.Withdraw.make({ amount: 30_000 }))
-  yield* transact("ACC-001", BankAccount.Withdraw.make({ amount: 20_000 }))
+  yield* transact("ACC-001", "Deposit", 100_000)
+  yield* transact("ACC-001", "Deposit", 50_000)
+  yield* transact("ACC-001", "Withdraw", 30_000)
+  yield* transact("ACC-001", "Withdraw", 20_000)
 
   yield* section("A rule the domain enforces")
-  const overdraft = yield* Effect.either(
-    BankAccount.handler.handle(BankAccount.streamId("ACC-001"), BankAccount.Withdraw.make({ amount: 99_999_999 }))
-  )
+  const overdraft = yield* Effect.either(accounts.withdraw("ACC-001", 99_999_999))
   yield* Console.log(
     Either.isLeft(overdraft)
       ? `Withdraw ${dollars(99_999_999)} rejected: ${overdraft.left._tag}, nothing recorded`
@@ -84,12 +88,15 @@ export const run: Effect.Effect<
   )
 
   yield* section("Event Stream ACC-001")
+  yield* Console.log("version: the event's place in the account's stream; position: its place in the whole store")
   // Each event is checked against its schema, and shown as stored.
   const stream = EventStore.readStream(BankAccount.streamId("ACC-001")).pipe(
     Stream.mapEffect((event) => Effect.as(BankAccount.codec.decodeData(event), event))
   )
   yield* Stream.runForEach(stream, (event) =>
-    Console.log(`${String(event.version).padStart(3)}. #${event.position} ${event.type}: ${JSON.stringify(event.data)}`)
+    Console.log(
+      `  version ${n(event.version)}, position ${Position.format(event.position)}: ${event.type} ${JSON.stringify(event.data)}`
+    )
   )
 
   yield* section("Building Projection")
@@ -101,25 +108,25 @@ export const run: Effect.Effect<
 
   yield* section("Creating Second Account")
   yield* openAccount("ACC-002", "Jane Smith")
-  yield* transact("ACC-002", BankAccount.Deposit.make({ amount: 200_000 }))
+  yield* transact("ACC-002", "Deposit", 200_000)
 
   balances = yield* project(balances)
-  yield* section(`All Accounts (read model at position ${balances.position})`)
+  yield* section(`All Accounts (read model at position ${Position.format(balances.position)})`)
   yield* Effect.forEach(AccountBalances.accounts(balances), showAccount, { discard: true })
   yield* Console.log(`Total in bank: ${dollars(AccountBalances.totalHeld(balances))}`)
 
   yield* section("Reloading Account from Events")
-  const reloaded = yield* BankAccount.handler.load(BankAccount.streamId("ACC-001"))
-  const balance = reloaded.state._tag === "NotOpened" ? 0 : reloaded.state.balance
+  const reloaded = yield* accounts.load("ACC-001")
   yield* Console.log(
-    `Reloaded ACC-001: ${reloaded.state._tag}, balance ${dollars(balance)}, version ${reloaded.version}`
+    `Reloaded ACC-001: ${reloaded.state._tag}, balance ${dollars(BankAccount.balanceOf(reloaded.state))}, version ${n(reloaded.version)}`
   )
 
   yield* section("Concurrency Conflict Demo")
+  // Beneath the service: two writers append to the stream themselves, each expecting the version it loaded.
   const id = BankAccount.streamId("ACC-001")
-  const first = yield* BankAccount.handler.load(id)
-  const second = yield* BankAccount.handler.load(id)
-  yield* Console.log(`Two writers load ACC-001 at version ${first.version}`)
+  const first = yield* accounts.load("ACC-001")
+  const second = yield* accounts.load("ACC-001")
+  yield* Console.log(`Two writers load ACC-001 at version ${n(first.version)}`)
   const appendAt = (loaded: typeof first, amount: number) =>
     Effect.gen(function* () {
       const events = Either.getOrThrow(BankAccount.decider.decide(BankAccount.Deposit.make({ amount }), loaded.state))
@@ -127,27 +134,24 @@ export const run: Effect.Effect<
       return yield* EventStore.append(id, encoded, { expectedVersion: ExpectedVersion.exact(loaded.version) })
     })
   const won = yield* appendAt(first, 10_000)
-  yield* Console.log(`Writer 1 deposits ${dollars(10_000)}: stored, stream now at version ${won.version}`)
+  yield* Console.log(`Writer 1 deposits ${dollars(10_000)}: stored, stream now at version ${n(won.version)}`)
   yield* appendAt(second, 5_000).pipe(
     Effect.flatMap(() => Console.log("Writer 2 was not stopped: this must not happen")),
     Effect.catchTag("WrongExpectedVersion", (conflict) =>
       Console.log(`Writer 2 deposits ${dollars(5_000)}: conflict detected (${conflict.message})`)
     )
   )
-  yield* Console.log("Now both go through the retrying CommandHandler at once:")
-  const both = yield* Effect.all(
-    [
-      BankAccount.handler.handle(id, BankAccount.Deposit.make({ amount: 10_000 })),
-      BankAccount.handler.handle(id, BankAccount.Deposit.make({ amount: 5_000 }))
-    ],
-    { concurrency: 2 }
-  )
+  yield* Console.log("Now both deposit at once through the BankAccount service, whose handler retries on a conflict:")
+  const both = yield* Effect.all([accounts.deposit("ACC-001", 10_000), accounts.deposit("ACC-001", 5_000)], {
+    concurrency: 2
+  })
   for (const [i, result] of both.entries()) {
-    yield* Console.log(`  handler ${i + 1}: stored at version ${result.version}`)
+    yield* Console.log(`  writer ${i + 1}: stored at version ${n(result.version)}`)
   }
-  const final = yield* BankAccount.handler.load(id)
-  const finalBalance = final.state._tag === "NotOpened" ? 0 : final.state.balance
-  yield* Console.log(`ACC-001 after both: balance ${dollars(finalBalance)}, version ${final.version}`)
+  const final = yield* accounts.load("ACC-001")
+  yield* Console.log(
+    `ACC-001 after both: balance ${dollars(BankAccount.balanceOf(final.state))}, version ${n(final.version)}`
+  )
 
   yield* Console.log("\nDemo complete.")
 })

@@ -1,45 +1,52 @@
 /**
  * `pnpm demo`: the bank demonstration on a SQLite file (default), a file you name (`--db PATH`), or in memory
- * (`--memory`). `--fresh` deletes the file first; without it a second run continues the history.
+ * (`--memory`). `--fresh` deletes the file first; without it a second run continues the history. Mistakes on the
+ * command line and unusable files are one line on stderr and a non-zero exit (see `@chronicle/example-cli`).
  *
  * @since 0.1.0
  */
-import { existsSync, mkdirSync, rmSync } from "node:fs"
-import { dirname, resolve } from "node:path"
+import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { BankAccount } from "@chronicle/bank-account"
+import type { EventStore } from "@chronicle/core"
+import { CommandLine, DatabaseFile, Program } from "@chronicle/example-cli"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { SqliteEventStore } from "@chronicle/store-sqlite"
-import { Command, Options } from "@effect/cli"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Layer } from "effect"
 import * as Demo from "./Demo.js"
 
-/** Where the demo keeps its events unless told otherwise. */
-const defaultDatabase = resolve(dirname(fileURLToPath(import.meta.url)), "..", ".chronicle", "bank-demo.db")
+const defaults = {
+  directory: path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".chronicle"),
+  name: "bank-demo.db"
+}
 
-const db = Options.text("db").pipe(
-  Options.withDescription("SQLite database file to use (created if missing)"),
-  Options.optional
-)
-const memory = Options.boolean("memory").pipe(Options.withDescription("use the in-memory store instead of SQLite"))
-const fresh = Options.boolean("fresh").pipe(Options.withDescription("delete the database file first"))
-
-const demo = Command.make("bank-demo", { db, memory, fresh }, ({ db, fresh, memory }) => {
-  if (memory)
-    return Console.log("Store: in memory (nothing is kept)").pipe(
-      Effect.zipRight(Demo.run),
-      Effect.provide(InMemoryEventStore.layer)
-    )
-  const filename = resolve(Option.getOrElse(db, () => defaultDatabase))
-  return Effect.gen(function* () {
-    if (fresh) for (const suffix of ["", "-wal", "-shm"]) rmSync(filename + suffix, { force: true })
-    const existed = existsSync(filename)
-    mkdirSync(dirname(filename), { recursive: true })
-    yield* Console.log(`Store: SQLite file ${filename}${existed ? " (continuing its history)" : " (new)"}`)
-    yield* Demo.run.pipe(Effect.provide(SqliteEventStore.layer({ filename })))
-  })
+const commandLine = CommandLine.make({
+  name: "demo",
+  usage: "npx -y pnpm@10.34.8 demo [--fresh] [--db PATH | --memory]",
+  summary:
+    "The bank demonstration on Chronicle: two accounts, deposits and withdrawals, a rule the domain enforces, the " +
+    "event stream,\nthe balance read model, an account reloaded from its events, and a concurrency conflict " +
+    "resolved by the retrying handler.\nIts events go to a SQLite file, so a second run continues the history.",
+  flags: {
+    ...DatabaseFile.flags("examples/bank-demo/.chronicle/bank-demo.db"),
+    memory: CommandLine.toggle("run on the in-memory store: nothing is kept")
+  },
+  exclusive: [
+    ["memory", "fresh", "the in-memory store starts empty on every run"],
+    ["memory", "db", "the in-memory store keeps no file"]
+  ],
+  notes: ["CHRONICLE_DATA_DIR=DIR keeps the default file in DIR instead."]
 })
 
-const cli = Command.run(demo, { name: "Chronicle bank demo", version: "0.1.0" })
+/** The store, and the `BankAccount` service over it. */
+const withAccounts = <E>(store: Layer.Layer<EventStore.EventStore, E>) =>
+  BankAccount.layer.pipe(Layer.provideMerge(store))
 
-cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain)
+Program.main(commandLine, (values) =>
+  values.memory
+    ? Console.log("Store: in memory (nothing is kept)").pipe(
+        Effect.zipRight(Demo.run),
+        Effect.provide(withAccounts(InMemoryEventStore.layer))
+      )
+    : DatabaseFile.use(values, defaults, (filename) => withAccounts(SqliteEventStore.layer({ filename })), Demo.run)
+)

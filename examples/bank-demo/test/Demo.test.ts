@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { BankAccount } from "@chronicle/bank-account"
 import type { EventStore } from "@chronicle/core"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { assert, describe, it } from "@effect/vitest"
-import { type Console, Effect, type Layer } from "effect"
+import { type Console, Effect, Layer } from "effect"
 import * as Demo from "../src/Demo.js"
 
 /** Runs the demo and returns what it printed. */
@@ -17,7 +18,7 @@ const printed = <E>(store: Layer.Layer<EventStore.EventStore, E>) =>
       ...base,
       log: (...args: ReadonlyArray<unknown>) => Effect.sync(() => void lines.push(args.join(" ")))
     }
-    yield* Demo.run.pipe(Effect.provide(store), Effect.withConsole(console))
+    yield* Demo.run.pipe(Effect.provide(BankAccount.layer.pipe(Layer.provideMerge(store))), Effect.withConsole(console))
     return lines.join("\n")
   })
 
@@ -28,7 +29,7 @@ describe("bank demo", () => {
       assert.include(out, "Opened ACC-001 for John Doe")
       assert.include(out, "Withdraw     $200.00  -> balance $1,000.00 (v5)")
       assert.include(out, "rejected: InsufficientFunds")
-      assert.include(out, "  5. #5 MoneyWithdrawn")
+      assert.include(out, "  version 5, position 5: MoneyWithdrawn")
       assert.include(out, "Total in bank: $3,000.00")
       assert.include(out, "Reloaded ACC-001: Active, balance $1,000.00, version 5")
       assert.include(out, "conflict detected")

@@ -1,18 +1,17 @@
 /**
- * The stores every example here runs on: events, checkpoints, snapshots and the `account_balances` table in one
- * SQLite file, over one connection.
+ * The stores every example here runs on — events, checkpoints, snapshots and the `account_balances` table in one
+ * SQLite file, over one connection — and the command line they share: `--db PATH`, `--fresh`, `--help`, with
+ * one-line errors (see `@chronicle/example-cli`).
  *
  * @since 0.1.0
  */
-import { mkdirSync, rmSync } from "node:fs"
-import { dirname, resolve } from "node:path"
+import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { CheckpointStore, EventStore, SnapshotStore, StorageError } from "@chronicle/core"
+import { CommandLine, DatabaseFile, Program } from "@chronicle/example-cli"
 import { SqliteCheckpointStore, SqliteEventStore, SqliteSnapshotStore } from "@chronicle/store-sqlite"
-import { Command, Options } from "@effect/cli"
 import type { SqlClient } from "@effect/sql"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Console, Effect, Layer, Option } from "effect"
+import { type Effect, Layer } from "effect"
 
 /**
  * Everything the examples use.
@@ -40,38 +39,46 @@ export const layer = (
     SqliteEventStore.layerWithClient({ filename })
   )
 
-/**
- * The database an example uses unless told otherwise.
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultDatabase = (name: string): string =>
-  resolve(dirname(fileURLToPath(import.meta.url)), "..", ".chronicle", `${name}.db`)
+/** Where the examples keep their files unless told otherwise: `examples/bank-projections/.chronicle/`. */
+const directory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".chronicle")
 
 /**
- * Runs an example as a command-line program: `--db PATH` picks the database file, `--fresh` deletes it first.
+ * An example program: its name (`example:NAME` runs it), what it does, and flags of its own besides `--db` and
+ * `--fresh`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Example<Flags extends Record<string, CommandLine.Flag>> {
+  readonly name: string
+  readonly summary: string
+  readonly flags: Flags
+}
+
+/**
+ * Runs an example as a command-line program on its SQLite file: `examples/bank-projections/.chronicle/NAME.db` (or
+ * under `CHRONICLE_DATA_DIR`), or `--db PATH`; `--fresh` deletes it first.
  *
  * @since 0.1.0
  * @category running
  */
-export const main = <E>(name: string, program: Effect.Effect<void, E, Stores>): void => {
-  const db = Options.text("db").pipe(
-    Options.withDescription("SQLite database file (created if missing)"),
-    Options.optional
+export const main = <const Flags extends Record<string, CommandLine.Flag>, E>(
+  example: Example<Flags>,
+  program: (values: CommandLine.Values<Flags>) => Effect.Effect<void, E, Stores>
+): void => {
+  const own = Object.entries(example.flags).map(([name, flag]) =>
+    flag._tag === "Switch" ? ` [--${name}]` : ` [--${name} ${flag.placeholder}]`
   )
-  const fresh = Options.boolean("fresh").pipe(Options.withDescription("delete the database file first"))
-  const command = Command.make(name, { db, fresh }, ({ db, fresh }) =>
-    Effect.gen(function* () {
-      const filename = resolve(Option.getOrElse(db, () => defaultDatabase(name)))
-      if (fresh) for (const suffix of ["", "-wal", "-shm"]) rmSync(filename + suffix, { force: true })
-      mkdirSync(dirname(filename), { recursive: true })
-      yield* Console.log(`Store: SQLite file ${filename}`)
-      yield* program.pipe(Effect.provide(layer(filename)))
-    })
-  )
-  Command.run(command, { name, version: "0.1.0" })(process.argv).pipe(
-    Effect.provide(NodeContext.layer),
-    NodeRuntime.runMain
-  )
+  const commandLine = CommandLine.make({
+    name: `example:${example.name}`,
+    usage: `npx -y pnpm@10.34.8 example:${example.name} [--fresh] [--db PATH]${own.join("")}`,
+    summary: example.summary,
+    flags: { ...DatabaseFile.flags(`examples/bank-projections/.chronicle/${example.name}.db`), ...example.flags },
+    notes: ["CHRONICLE_DATA_DIR=DIR keeps the default file in DIR instead."]
+  })
+  Program.main(commandLine, (values) => {
+    // The compiler cannot narrow the merged generic flags back to `db` and `fresh`; they are DatabaseFile's.
+    const file = values as unknown as CommandLine.Values<ReturnType<typeof DatabaseFile.flags>>
+    return DatabaseFile.use(file, { directory, name: `${example.name}.db` }, layer, program(values))
+  })
 }

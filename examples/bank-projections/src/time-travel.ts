@@ -16,26 +16,24 @@ const describe = (loaded: { readonly state: BankAccount.State; readonly version:
     : `${loaded.state._tag}, balance ${Money.format(loaded.state.balance)} (version ${loaded.version})`
 
 const program = Effect.gen(function* () {
+  const accounts = yield* BankAccount.BankAccount
   const accountId = `ACC-TT-${yield* Clock.currentTimeMillis}`
   const id = BankAccount.streamId(accountId)
   const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
   const before = yield* now
   yield* Effect.sleep("20 millis")
-  yield* BankAccount.handler.handle(
-    id,
-    BankAccount.OpenAccount.make({ accountId, ownerName: "Tim Travel", openedAt: yield* now })
-  )
+  yield* accounts.open(accountId, "Tim Travel")
   const steps = [
-    BankAccount.Deposit.make({ amount: 100_000 }),
-    BankAccount.Withdraw.make({ amount: 25_000 }),
-    BankAccount.Deposit.make({ amount: 5_000 })
+    accounts.deposit(accountId, 100_000),
+    accounts.withdraw(accountId, 25_000),
+    accounts.deposit(accountId, 5_000)
   ]
   const between: Array<Date> = []
-  for (const command of steps) {
+  for (const step of steps) {
     yield* Effect.sleep("20 millis")
     between.push(yield* now)
     yield* Effect.sleep("20 millis")
-    yield* BankAccount.handler.handle(id, command)
+    yield* step
   }
 
   yield* Console.log(`History of ${accountId}:`)
@@ -49,7 +47,7 @@ const program = Effect.gen(function* () {
       }).pipe(
         Effect.zipRight(
           Console.log(
-            `  v${event.version} #${event.position} ${event.recordedAt.toISOString()} ${event.type} ${JSON.stringify(event.data)}`
+            `  version ${event.version}, position ${Position.format(event.position)}, recorded ${event.recordedAt.toISOString()}: ${event.type} ${JSON.stringify(event.data)}`
           )
         )
       )
@@ -58,15 +56,15 @@ const program = Effect.gen(function* () {
 
   yield* Console.log("\nThe account at each version:")
   for (let version = 0; version <= steps.length + 1; version++) {
-    yield* Console.log(`  at version ${version}: ${describe(yield* BankAccount.handler.loadAt(id, { version }))}`)
+    yield* Console.log(`  at version ${version}: ${describe(yield* accounts.loadAt(accountId, { version }))}`)
   }
   yield* Console.log("\nThe account at points in time:")
   yield* Console.log(
-    `  ${before.toISOString()} (before it existed): ${describe(yield* BankAccount.handler.loadAt(id, { time: before }))}`
+    `  ${before.toISOString()} (before it existed): ${describe(yield* accounts.loadAt(accountId, { time: before }))}`
   )
   for (const time of between) {
     yield* Console.log(
-      `  ${time.toISOString()} (between two events): ${describe(yield* BankAccount.handler.loadAt(id, { time }))}`
+      `  ${time.toISOString()} (between two events): ${describe(yield* accounts.loadAt(accountId, { time }))}`
     )
   }
 
@@ -75,9 +73,19 @@ const program = Effect.gen(function* () {
     const model = yield* AccountBalances.asOf(position)
     const row = AccountBalances.balance(model, accountId)
     yield* Console.log(
-      `  as of #${position}: ${Option.match(row, { onNone: () => "not in the model", onSome: (r) => Money.format(r.balance) })}, total held ${Money.format(AccountBalances.totalHeld(model))}`
+      `  as of position ${Position.format(position)}: ${Option.match(row, { onNone: () => "not in the model", onSome: (r) => Money.format(r.balance) })}, total held ${Money.format(AccountBalances.totalHeld(model))}`
     )
   }
 })
 
-main("time-travel", program)
+main(
+  {
+    name: "time-travel",
+    summary:
+      "Rebuilds past states: records a short history for a new account on every run, then shows the account at\n" +
+      "each version, at instants between its events and before it existed, and the balance read model as of a\n" +
+      "global position.",
+    flags: {}
+  },
+  () => Effect.provide(program, BankAccount.layer)
+)

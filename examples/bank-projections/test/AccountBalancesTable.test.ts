@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { AccountBalances } from "@chronicle/bank-account"
 import { CheckpointStore, EventStore, Position, ProjectionRunner } from "@chronicle/core"
+import * as ProgramRun from "@chronicle/example-cli/ProgramRun"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as AccountBalancesTable from "../src/AccountBalancesTable.js"
@@ -59,37 +59,21 @@ describe("account_balances", () => {
           // On SQLite, positions count events: the seed wrote 6,000.
           assert.strictEqual(Position.format(head), "6000")
 
-          const child = spawn(
+          const child = ProgramRun.start(
             process.execPath,
-            [
-              "--import",
-              "tsx",
-              "--conditions=@chronicle/source",
-              path.join(import.meta.dirname, "fixtures", "catchUpChild.ts"),
-              filename
-            ],
-            { cwd: path.join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] }
+            ProgramRun.tsxArguments(path.join(import.meta.dirname, "fixtures", "catchUpChild.ts"), [filename]),
+            { cwd: path.join(import.meta.dirname, "..") }
           )
-          yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGKILL")))
-          let stdout = ""
-          let stderr = ""
-          child.stdout.setEncoding("utf8").on("data", (c: string) => {
-            stdout += c
-          })
-          child.stderr.setEncoding("utf8").on("data", (c: string) => {
-            stderr += c
-          })
-          const exited = new Promise<string>((resolve) =>
-            child.on("exit", (code, signal) => resolve(String(signal ?? code)))
-          )
-          const reached = () => Math.max(0, ...[...stdout.matchAll(/progress (\d+)/g)].map((m) => Number(m[1])))
+          yield* Effect.addFinalizer(() => Effect.sync(() => child.process.kill("SIGKILL")))
+          const reached = () => Math.max(0, ...[...child.stdout().matchAll(/progress (\d+)/g)].map((m) => Number(m[1])))
           while (reached() < 1500) {
-            if (child.exitCode !== null) assert.fail(`the runner exited early: ${stderr}`)
+            if (child.process.exitCode !== null) assert.fail(`the runner exited early: ${child.stderr()}`)
             yield* Effect.sleep("10 millis")
           }
-          child.kill("SIGKILL")
-          assert.strictEqual(yield* Effect.promise(() => exited), "SIGKILL")
-          assert.notInclude(stdout, "done")
+          child.process.kill("SIGKILL")
+          const ended = yield* Effect.promise(() => child.ended)
+          assert.strictEqual(ended.signal, "SIGKILL")
+          assert.notInclude(ended.stdout, "done")
 
           yield* Effect.gen(function* () {
             const checkpoints = yield* CheckpointStore.CheckpointStore

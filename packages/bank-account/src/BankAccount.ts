@@ -1,17 +1,19 @@
 /**
- * The bank account: the reference domain of Chronicle, pure. It reads in Equinox's order: stream id, events (the
- * storage contract, in `BankAccountEvent`), state, commands (`BankAccountCommand`), errors (`BankAccountError`),
- * `decide`, then the decider, codec and command handler. Events, commands and errors are re-exported here, so users
- * write `BankAccount.Deposit`, `BankAccount.MoneyDeposited`, `BankAccount.InsufficientFunds`.
+ * The bank account: the reference domain of Chronicle. It reads in Equinox's order: stream id, events (the storage
+ * contract, in `BankAccountEvent`), state (`BankAccountState`), commands (`BankAccountCommand`), errors
+ * (`BankAccountError`), `decide`, then the decider, codec and command handler, and last the `BankAccount` service: the
+ * face applications use, which takes account ids and never lets a caller assemble a stream id. Everything is
+ * re-exported here, so users write `BankAccount.Deposit`, `BankAccount.MoneyDeposited`, `BankAccount.State`,
+ * `BankAccount.InsufficientFunds`.
  *
  * @since 0.1.0
  */
-import { CommandHandler, Decider, EventCodec, StreamId } from "@chronicle/core"
-import { Either, Option, Schema } from "effect"
-import { absurd } from "effect/Function"
+import { CommandHandler, Decider, EventCodec, EventStore, StreamId } from "@chronicle/core"
+import { Clock, Context, Effect, Either, Layer, Option } from "effect"
 import type { CloseAccount, Command, Deposit, OpenAccount, Withdraw } from "./BankAccountCommand.js"
 import {
   AccountAlreadyClosed,
+  AccountIdMismatch,
   AccountAlreadyOpened,
   AccountNotActive,
   AccountNotFound,
@@ -24,9 +26,11 @@ import {
   PositiveBalance
 } from "./BankAccountError.js"
 import { Event } from "./BankAccountEvent.js"
+import { evolve, initialState, type State } from "./BankAccountState.js"
 import * as Money from "./Money.js"
 
 export * from "./BankAccountEvent.js"
+export * from "./BankAccountState.js"
 export * from "./BankAccountCommand.js"
 export * from "./BankAccountError.js"
 
@@ -60,90 +64,6 @@ export const accountIdOf = (streamId: string): Option.Option<string> =>
   streamId.startsWith(streamPrefix) && streamId.length > streamPrefix.length
     ? Option.some(streamId.slice(streamPrefix.length))
     : Option.none()
-
-// ---------------------------------------------------------------------------------------------------------------------
-// State
-// ---------------------------------------------------------------------------------------------------------------------
-
-/**
- * The state of an account no event has opened.
- *
- * @since 0.1.0
- * @category state
- */
-export const NotOpened = Schema.TaggedStruct("NotOpened", {})
-
-/**
- * The state of an open account: it takes deposits and withdrawals.
- *
- * @since 0.1.0
- * @category state
- */
-export const Active = Schema.TaggedStruct("Active", {
-  accountId: Schema.String,
-  ownerName: Schema.String,
-  balance: Money.Money
-})
-
-/**
- * The state of a closed account (its balance is zero, since only an empty account can be closed).
- *
- * @since 0.1.0
- * @category state
- */
-export const Closed = Schema.TaggedStruct("Closed", {
-  accountId: Schema.String,
-  ownerName: Schema.String,
-  balance: Money.Money,
-  reason: Schema.String
-})
-
-/**
- * The state of an account, folded from its events (a Schema, so that snapshots can encode it).
- *
- * @since 0.1.0
- * @category state
- */
-export const State = Schema.Union(NotOpened, Active, Closed)
-
-/**
- * The state of an account.
- *
- * @since 0.1.0
- * @category state
- */
-export type State = typeof State.Type
-
-/**
- * The state before any event: no account.
- *
- * @since 0.1.0
- * @category state
- */
-export const initialState: State = { _tag: "NotOpened" }
-
-/**
- * The state after one event. Total and pure: an event that does not fit the state (which `decide` never produces)
- * leaves the state as it was.
- *
- * @since 0.1.0
- * @category state
- */
-export const evolve = (state: State, event: Event): State => {
-  switch (event._tag) {
-    case "AccountOpened":
-      return state._tag === "NotOpened"
-        ? { _tag: "Active", accountId: event.accountId, ownerName: event.ownerName, balance: Money.zero }
-        : state
-    case "MoneyDeposited":
-    case "MoneyWithdrawn":
-      return state._tag === "Active" ? { ...state, balance: event.balanceAfter } : state
-    case "AccountClosed":
-      return state._tag === "Active" ? { ...state, _tag: "Closed", reason: event.reason } : state
-    default:
-      return absurd(event)
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Decisions
@@ -258,12 +178,129 @@ export const decider: Decider.Decider<Command, Event, State, BankAccountError> =
 export const codec: EventCodec.EventCodec<Event> = EventCodec.make(Event)
 
 /**
- * Handles bank account commands against an `EventStore`: load the stream, decide, append, retry on conflicts.
+ * Checks that a command may be handled on a stream: an `OpenAccount` names its account, and only that account's
+ * stream may record its opening. Other commands name no account and fit any stream.
  *
  * @since 0.1.0
  * @category decider
  */
-export const handler: CommandHandler.CommandHandler<Command, Event, State, BankAccountError> = CommandHandler.make({
-  decider,
-  codec
+export const checkStream = (id: string, command: Command): Either.Either<Command, AccountIdMismatch> =>
+  command._tag === "OpenAccount" && streamId(command.accountId) !== id
+    ? Either.left(new AccountIdMismatch({ accountId: command.accountId, streamId: id }))
+    : Either.right(command)
+
+const unchecked = CommandHandler.make({ decider, codec })
+
+/**
+ * Handles bank account commands against an `EventStore`: load the stream, decide, append, retry on conflicts. A
+ * command for another account's stream fails with `AccountIdMismatch` before anything is read (`checkStream`).
+ *
+ * @since 0.1.0
+ * @category decider
+ */
+export const handler: CommandHandler.CommandHandler<Command, Event, State, BankAccountError> = {
+  ...unchecked,
+  handle: (id, command, options) =>
+    Either.match(checkStream(id, command), {
+      onLeft: Effect.fail,
+      onRight: (checked) => unchecked.handle(id, checked, options)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Service
+// ---------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The outcome of a command: the events it recorded, the account's state and version after them.
+ *
+ * @since 0.1.0
+ * @category service
+ */
+export type Handled = CommandHandler.Handled<Event, State>
+
+/**
+ * What a command can fail with: a rule of the domain, a conflict left after the retries, or a store error.
+ *
+ * @since 0.1.0
+ * @category service
+ */
+export type HandleError = CommandHandler.HandleError<BankAccountError>
+
+/**
+ * An operation on one account: the account's id, the operation's own argument (an owner's name, an amount in minor
+ * units, a reason), and per-call options such as the metadata of the recorded events.
+ *
+ * @since 0.1.0
+ * @category service
+ */
+export type Operation<A> = (
+  accountId: string,
+  argument: A,
+  options?: CommandHandler.HandleOptions
+) => Effect.Effect<Handled, HandleError>
+
+/**
+ * Bank accounts by account id: the face of the domain that applications use. Each method derives the stream id from
+ * the account id, and `open` puts the same account id in its command, so a command cannot land in another account's
+ * stream and no caller assembles a stream id. Times (`openedAt`, `closedAt`) come from Effect's `Clock`, so a
+ * `TestClock` controls them. Amounts are in minor units (cents).
+ *
+ * @since 0.1.0
+ * @category service
+ */
+export class BankAccount extends Context.Tag("@chronicle/bank-account/BankAccount")<
+  BankAccount,
+  {
+    /** Opens the account for an owner, named by the argument. */
+    readonly open: Operation<string>
+    /** Pays an amount into the account. */
+    readonly deposit: Operation<number>
+    /** Takes an amount out of the account. */
+    readonly withdraw: Operation<number>
+    /** Closes the account, for the reason the argument gives. */
+    readonly close: Operation<string>
+    /** The account as its events leave it now. */
+    readonly load: (accountId: string) => Effect.Effect<CommandHandler.Loaded<State>, CommandHandler.LoadError>
+    /** The account as it was after a version of its stream, or at a point in time. */
+    readonly loadAt: (
+      accountId: string,
+      at: CommandHandler.PointInTime
+    ) => Effect.Effect<CommandHandler.Loaded<State>, CommandHandler.LoadError>
+  }
+>() {}
+
+/**
+ * Builds the `BankAccount` service over the `EventStore` in context, through `handler`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<BankAccount["Type"], never, EventStore.EventStore> = Effect.gen(function* () {
+  const store = yield* EventStore.EventStore
+  const withStore = <A, E>(effect: Effect.Effect<A, E, EventStore.EventStore>) =>
+    Effect.provideService(effect, EventStore.EventStore, store)
+  const handle = (accountId: string, command: Command, options?: CommandHandler.HandleOptions) =>
+    withStore(handler.handle(streamId(accountId), command, options))
+  const now = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis))
+  return {
+    open: (accountId, ownerName, options) =>
+      Effect.flatMap(now, (openedAt) =>
+        handle(accountId, { _tag: "OpenAccount", accountId, ownerName, openedAt }, options)
+      ),
+    deposit: (accountId, amount, options) => handle(accountId, { _tag: "Deposit", amount }, options),
+    withdraw: (accountId, amount, options) => handle(accountId, { _tag: "Withdraw", amount }, options),
+    close: (accountId, reason, options) =>
+      Effect.flatMap(now, (closedAt) => handle(accountId, { _tag: "CloseAccount", reason, closedAt }, options)),
+    load: (accountId) => withStore(handler.load(streamId(accountId))),
+    loadAt: (accountId, at) => withStore(handler.loadAt(streamId(accountId), at))
+  }
 })
+
+/**
+ * The `BankAccount` service over the `EventStore` the application provides.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<BankAccount, never, EventStore.EventStore> = Layer.effect(BankAccount, make)

@@ -156,7 +156,23 @@ export class InvalidCommand extends Schema.TaggedError<InvalidCommand>("@chronic
 }
 
 /**
- * Every rule a bank account command can break, including an invalid or overflowing amount.
+ * Raised by handling an `OpenAccount` on a stream that is not its account's: each account has its own stream,
+ * `BankAccount.streamId(accountId)`. The `BankAccount` service derives both from one account id, so it never meets this.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountIdMismatch extends Schema.TaggedError<AccountIdMismatch>(
+  "@chronicle/bank-account/AccountIdMismatch"
+)("AccountIdMismatch", { accountId: Schema.String, streamId: Schema.String }) {
+  override get message(): string {
+    return `A command for account ${JSON.stringify(this.accountId.slice(0, 80))} cannot be handled on stream ${JSON.stringify(this.streamId.slice(0, 80))}: each account has its own stream`
+  }
+}
+
+/**
+ * Every rule a bank account command can break, including an invalid or overflowing amount, an untyped command, and a
+ * command sent to another account's stream.
  *
  * @since 0.1.0
  * @category errors
@@ -172,5 +188,6 @@ export type BankAccountError =
   | InvalidOwnerName
   | InvalidDate
   | InvalidCommand
+  | AccountIdMismatch
   | Money.InvalidAmount
   | Money.BalanceOverflow

@@ -6,12 +6,13 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, Option, Schedule, type Schema, Stream } from "effect"
+import { Duration, Effect, Either, Option, Schedule, type Schema, Stream } from "effect"
 import type * as Decider from "./Decider.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import { type EventDecodeError, InvalidArgument, WrongExpectedVersion } from "./EventStoreError.js"
 import * as Snapshotting from "./internal/snapshotting.js"
+import * as StateCache from "./internal/stateCache.js"
 import { traced } from "./internal/tracing.js"
 import { checkCount } from "./internal/validate.js"
 import * as ExpectedVersion from "./ExpectedVersion.js"
@@ -92,7 +93,32 @@ export interface Options<C, E extends { readonly _tag: string }, S, Err> {
   readonly retry?: Schedule.Schedule<unknown, unknown>
   /** Load from the latest snapshot plus the events after it, and take snapshots as the policy says. */
   readonly snapshots?: SnapshotOptions<S>
+  /**
+   * The state cache: keep the latest state of recently handled streams, so a command reads only the events after the
+   * cached version. On by default (`defaultCacheCapacity` streams per store); `false` turns it off.
+   */
+  readonly cache?: CacheOptions | false
 }
+
+/**
+ * State cache settings: how many streams to keep per store (least recently used go first), and for how long an entry
+ * may be used before the stream is loaded afresh (no limit by default).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CacheOptions {
+  readonly capacity?: number
+  readonly timeToLive?: Duration.DurationInput
+}
+
+/**
+ * How many streams a handler's state cache keeps per store by default.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultCacheCapacity = 1000
 
 /**
  * Per-call options of `handle`: metadata for the recorded events (correlation id, causation id, user fields).
@@ -179,6 +205,14 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
   const { codec, decider } = options
   const retry = options.retry ?? defaultRetry
   const snapshots = options.snapshots === undefined ? undefined : Snapshotting.make(options.snapshots)
+  const cache =
+    options.cache === false
+      ? undefined
+      : StateCache.make<S>({
+          capacity: Math.max(1, options.cache?.capacity ?? defaultCacheCapacity),
+          timeToLiveMillis:
+            options.cache?.timeToLive === undefined ? undefined : Duration.toMillis(options.cache.timeToLive)
+        })
   const initial: Loaded<S> = { state: decider.initialState, version: 0 }
 
   /** A page of recorded events folded onto a loaded state: the step of `EventStore.foldStream`. */
@@ -215,16 +249,56 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
           )
     )
 
-  const load = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
-    traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(
-      snapshots === undefined
-        ? foldAfter(streamId, initial)
-        : Effect.flatMap(snapshots.latest(streamId), (snapshot) =>
-            Option.isNone(snapshot)
-              ? foldAfter(streamId, initial)
-              : foldAfterSnapshot(streamId, snapshot.value, snapshots)
+  /** The stream loaded without the cache: from the latest usable snapshot, if any, else from the start. */
+  const loadUncached = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
+    snapshots === undefined
+      ? foldAfter(streamId, initial)
+      : Effect.flatMap(snapshots.latest(streamId), (snapshot) =>
+          Option.isNone(snapshot)
+            ? foldAfter(streamId, initial)
+            : foldAfterSnapshot(streamId, snapshot.value, snapshots)
+        )
+
+  /** The cache's clock: only a cache with a time to live reads it. */
+  const now = (clock: { readonly unsafeCurrentTimeMillis: () => number }) =>
+    options.cache !== false && options.cache?.timeToLive !== undefined ? clock.unsafeCurrentTimeMillis() : 0
+
+  /** Remembers a stream's state for the next command (a no-op without the cache). */
+  const remember = (streamId: string, loaded: Loaded<S>) =>
+    cache === undefined
+      ? Effect.void
+      : Effect.flatMap(EventStore.EventStore, (store) =>
+          Effect.clockWith((clock) => Effect.sync(() => cache.set(store, streamId, loaded, now(clock))))
+        )
+
+  /** Cache first (then only the events after the cached version), then snapshot, then replay. */
+  const loadCached = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
+    cache === undefined
+      ? loadUncached(streamId)
+      : Effect.flatMap(EventStore.EventStore, (store) =>
+          Effect.clockWith((clock) => {
+            const cached = cache.get(store, streamId, now(clock))
+            const loading = cached === undefined ? loadUncached(streamId) : foldAfter(streamId, cached)
+            return Effect.tap(loading, (loaded) => {
+              if (cached === undefined || loaded.version > cached.version)
+                cache.set(store, streamId, loaded, now(clock))
+            })
+          })
+        )
+
+  /** Forgets a stream's cached state and loads it afresh (its store went back: restored from an older backup). */
+  const reload = (streamId: string) =>
+    cache === undefined
+      ? loadUncached(streamId)
+      : Effect.flatMap(EventStore.EventStore, (store) =>
+          Effect.zipRight(
+            Effect.sync(() => cache.delete(store, streamId)),
+            loadCached(streamId)
           )
-    )
+        )
+
+  const load = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
+    traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(loadCached(streamId))
 
   const loadAt = (streamId: string, at: PointInTime) =>
     traced("CommandHandler.loadAt", () => ({ "chronicle.stream_id": streamId }))(
@@ -274,9 +348,10 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
         let state = loaded.state
         for (const event of events) state = decider.evolve(state, event)
         const handled = Either.right({ events, state, version: result.version, positions: result.positions })
+        const remembered = Effect.as(remember(streamId, { state, version: result.version }), handled)
         return snapshots?.policy({ before: loaded.version, after: result.version })
-          ? Effect.as(snapshots.save(streamId, { state, version: result.version }), handled)
-          : Effect.succeed(handled)
+          ? Effect.zipRight(snapshots.save(streamId, { state, version: result.version }), remembered)
+          : remembered
       }),
       Effect.catchIf(
         (error): error is WrongExpectedVersion => error instanceof WrongExpectedVersion,
@@ -290,7 +365,9 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
    * store restored from an older backup) is loaded afresh.
    */
   const catchUp = (streamId: string, loaded: Loaded<S>, conflict: WrongExpectedVersion) =>
-    conflict.actual > loaded.version ? foldAfter(streamId, loaded) : load(streamId)
+    conflict.actual > loaded.version
+      ? Effect.tap(foldAfter(streamId, loaded), (caughtUp) => remember(streamId, caughtUp))
+      : reload(streamId)
 
   const handle = (streamId: string, command: C, handleOptions?: HandleOptions) =>
     Effect.gen(function* () {

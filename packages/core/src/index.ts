@@ -1,6 +1,8 @@
 /**
  * @since 0.1.0
  */
+import "./internal/effectVersion.js"
+
 export * as CheckpointStore from "./CheckpointStore.js"
 export * as CommandHandler from "./CommandHandler.js"
 export * as Decider from "./Decider.js"

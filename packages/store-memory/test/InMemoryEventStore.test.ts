@@ -1,4 +1,4 @@
 import { InMemoryEventStore } from "@chronicle/store-memory"
-import { eventStoreSuite } from "@chronicle/testkit"
+import { eventStoreSuite } from "@chronicle/testkit/vitest"
 
 eventStoreSuite("in-memory", InMemoryEventStore.layer)

@@ -1,5 +1,5 @@
 import { InMemoryCheckpointStore, InMemoryEventStore, InMemorySnapshotStore } from "@chronicle/store-memory"
-import { checkpointStoreSuite, projectionSuite, snapshotStoreSuite } from "@chronicle/testkit"
+import { checkpointStoreSuite, projectionSuite, snapshotStoreSuite } from "@chronicle/testkit/vitest"
 import { Layer } from "effect"
 
 checkpointStoreSuite("in-memory", InMemoryCheckpointStore.layer)

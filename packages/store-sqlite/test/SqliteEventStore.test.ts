@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { eventStoreSuite } from "@chronicle/testkit"
+import { eventStoreSuite } from "@chronicle/testkit/vitest"
 import { afterAll } from "@effect/vitest"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Layer } from "effect"

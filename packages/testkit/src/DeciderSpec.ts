@@ -1,12 +1,13 @@
 /**
  * Given/when/then specifications of a decider: given past events, when a command is decided, then these events (or
- * this error, or nothing) follow. Synchronous; a mismatch throws vitest's assertion error.
+ * this error, or nothing) follow. Synchronous, and bound to no test runner: a mismatch throws node's `AssertionError`,
+ * which vitest, `node:test`, Jest and Mocha all report as a failed expectation.
  *
  * @since 0.1.0
  */
+import * as assert from "node:assert/strict"
 import type { Decider } from "@chronicle/core"
 import { Either } from "effect"
-import { expect } from "vitest"
 
 /**
  * The `then` step of a specification.
@@ -17,7 +18,7 @@ import { expect } from "vitest"
 export interface Then<E, S, Err> {
   /** Asserts the command produced exactly these events, in order. Returns the state after them. */
   readonly then: (expected: ReadonlyArray<E>) => S
-  /** Asserts the command was rejected with this error (compared structurally, class included). */
+  /** Asserts the command was rejected with this error (compared structurally, prototype included). */
   readonly thenFails: (expected: Err) => void
   /** Asserts the command was accepted and produced no event. */
   readonly thenNothingHappened: () => void
@@ -61,23 +62,29 @@ export const make = <C, E, S, Err>(decider: Decider.Decider<C, E, S, Err>): Deci
       let state = decider.initialState
       for (const event of history) state = decider.evolve(state, event)
       const result = decider.decide(command, state)
+      const fail = (message: string, expected: unknown, operator: string): never => {
+        throw new assert.AssertionError({ message, actual: result, expected, operator })
+      }
       return {
         // biome-ignore lint/suspicious/noThenProperty: given/when/then is the specification's vocabulary
         then: (expected) => {
-          if (Either.isLeft(result)) throw new Error(`Expected events but the command failed: ${String(result.left)}`)
-          expect(result.right).toStrictEqual(expected)
+          if (Either.isLeft(result)) {
+            return fail(`Expected events but the command failed: ${String(result.left)}`, expected, "then")
+          }
+          assert.deepStrictEqual(result.right, expected)
           let after = state
           for (const event of result.right) after = decider.evolve(after, event)
           return after
         },
         thenFails: (expected) => {
-          if (Either.isRight(result)) throw new Error(`Expected a failure but got ${describeResult(result)}`)
-          expect(result.left).toStrictEqual(expected)
-          expect(Object.getPrototypeOf(result.left)).toBe(Object.getPrototypeOf(expected))
+          if (Either.isRight(result)) {
+            return fail(`Expected a failure but got ${describeResult(result)}`, expected, "thenFails")
+          }
+          assert.deepStrictEqual(result.left, expected)
         },
         thenNothingHappened: () => {
           if (Either.isLeft(result) || result.right.length > 0) {
-            throw new Error(`Expected nothing to happen but got ${describeResult(result)}`)
+            fail(`Expected nothing to happen but got ${describeResult(result)}`, [], "thenNothingHappened")
           }
         }
       }

@@ -1,3 +1,4 @@
+import { AssertionError } from "node:assert"
 import { Decider, EventCodec } from "@chronicle/core"
 import { DeciderLaws, DeciderSpec } from "@chronicle/testkit"
 import { assert, describe, it } from "@effect/vitest"
@@ -93,31 +94,42 @@ describe("DeciderSpec", () => {
     spec.given([]).when({ _tag: "Reset" }).thenNothingHappened()
   })
 
-  it("fails on mismatches", () => {
-    assert.throws(() =>
-      spec
-        .given([])
-        .when({ _tag: "Add", n: 3 })
-        .then([Added.make({ n: 4 })])
+  it("fails on mismatches with node's AssertionError", () => {
+    assert.throws(
+      () =>
+        spec
+          .given([])
+          .when({ _tag: "Add", n: 3 })
+          .then([Added.make({ n: 4 })]),
+      AssertionError
     )
-    assert.throws(() =>
-      spec
-        .given([])
-        .when({ _tag: "Add", n: 3 })
-        .thenFails(new Negative({ n: 3 }))
+    assert.throws(
+      () =>
+        spec
+          .given([])
+          .when({ _tag: "Add", n: 3 })
+          .thenFails(new Negative({ n: 3 })),
+      AssertionError
     )
-    assert.throws(() =>
-      spec
-        .given([])
-        .when({ _tag: "Add", n: -2 })
-        .thenFails(new Negative({ n: -1 }))
+    assert.throws(
+      () =>
+        spec
+          .given([])
+          .when({ _tag: "Add", n: -2 })
+          .thenFails(new Negative({ n: -1 })),
+      AssertionError
     )
-    assert.throws(() => spec.given([]).when({ _tag: "Add", n: -2 }).then([]))
-    assert.throws(() =>
-      spec
-        .given([Added.make({ n: 1 })])
-        .when({ _tag: "Reset" })
-        .thenNothingHappened()
+    // The same fields on a plain object are not the error: prototypes are compared too.
+    const lookalike = { _tag: "Negative", n: -2 } as unknown as Negative
+    assert.throws(() => spec.given([]).when({ _tag: "Add", n: -2 }).thenFails(lookalike), AssertionError)
+    assert.throws(() => spec.given([]).when({ _tag: "Add", n: -2 }).then([]), AssertionError)
+    assert.throws(
+      () =>
+        spec
+          .given([Added.make({ n: 1 })])
+          .when({ _tag: "Reset" })
+          .thenNothingHappened(),
+      AssertionError
     )
   })
 })

@@ -1,7 +1,7 @@
 import { CommandHandler, Decider, EventStore } from "@chronicle/core"
 import { assert, type Vitest } from "@effect/vitest"
-import { Effect, Either, Schedule, Schema, TestServices } from "effect"
-import { codec, readStreamAll, uniqueStream } from "./fixtures.js"
+import { Effect, Either, Schedule, Schema, TestClock, TestServices } from "effect"
+import { codec, countingStore, increments, readStreamAll, uniqueStream } from "./fixtures.js"
 
 type It = Vitest.MethodsNonLive<EventStore.EventStore>
 
@@ -72,6 +72,83 @@ export const handlerCases = (it: It) => {
         Array.from({ length: 20 }, (_, i) => i + 1)
       )
       assert.deepStrictEqual(yield* handler.load(id), { state: 20, version: 20 })
+    })
+  )
+
+  it.effect("CommandHandler's state cache: a warm command reads only the events after the cached version", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("handler-cache")
+      const store = yield* EventStore.EventStore
+      const counting = yield* countingStore
+      yield* store.append(id, increments(5))
+      const cached = CommandHandler.make({ decider: counter, codec, retry: Schedule.recurs(100) })
+      const uncached = CommandHandler.make({ decider: counter, codec, cache: false })
+      const { run } = counting
+      const read = () => counting.read()
+      assert.strictEqual((yield* run(cached.handle(id, { _tag: "Add", by: 1 }))).state, 16)
+      assert.strictEqual(read(), 5)
+      assert.deepStrictEqual(yield* run(cached.handle(id, { _tag: "Add", by: 2 })), {
+        events: [{ _tag: "Incremented", by: 2 }],
+        state: 18,
+        version: 7,
+        positions: (yield* readStreamAll(id)).slice(6).map((e) => e.position)
+      })
+      assert.strictEqual(read(), 5)
+      // Another writer appends: the next command reads just those.
+      yield* store.append(id, increments(2, 100))
+      assert.strictEqual((yield* run(cached.handle(id, { _tag: "Add", by: 3 }))).state, 18 + 100 + 101 + 3)
+      assert.strictEqual(read(), 7)
+      assert.deepStrictEqual(yield* run(cached.load(id)), { state: 222, version: 10 })
+      assert.strictEqual(read(), 7)
+      // Without the cache every load replays the stream.
+      assert.deepStrictEqual(yield* run(uncached.load(id)), { state: 222, version: 10 })
+      assert.strictEqual(read(), 17)
+    })
+  )
+
+  it.effect("CommandHandler's state cache honours its capacity and time to live", () =>
+    Effect.gen(function* () {
+      const [a, b] = [uniqueStream("cache-a"), uniqueStream("cache-b")]
+      const store = yield* EventStore.EventStore
+      yield* store.append(a, increments(3))
+      yield* store.append(b, increments(4))
+      const counting = yield* countingStore
+      const single = CommandHandler.make({ decider: counter, codec, cache: { capacity: 1 } })
+      const brief = CommandHandler.make({ decider: counter, codec, cache: { timeToLive: "1 minute" } })
+      const reads = (effect: Effect.Effect<unknown, unknown, EventStore.EventStore>) =>
+        Effect.gen(function* () {
+          const before = counting.read()
+          yield* counting.run(effect)
+          return counting.read() - before
+        })
+      assert.strictEqual(yield* reads(single.load(a)), 3)
+      assert.strictEqual(yield* reads(single.load(a)), 0)
+      assert.strictEqual(yield* reads(single.load(b)), 4)
+      // One stream fits: loading b pushed a out.
+      assert.strictEqual(yield* reads(single.load(a)), 3)
+      assert.strictEqual(yield* reads(brief.load(b)), 4)
+      yield* TestClock.adjust("59 seconds")
+      assert.strictEqual(yield* reads(brief.load(b)), 0)
+      yield* TestClock.adjust("2 seconds")
+      assert.strictEqual(yield* reads(brief.load(b)), 4)
+    })
+  )
+
+  it.effect("two handlers on one store: a stale cached state costs a retry, never a wrong decision", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("handler-stale-cache")
+      const first = CommandHandler.make({ decider: counter, codec, retry: Schedule.recurs(100) })
+      const second = CommandHandler.make({ decider: counter, codec, retry: Schedule.recurs(100) })
+      yield* first.handle(id, { _tag: "Add", by: 1 })
+      yield* second.handle(id, { _tag: "Add", by: 994 })
+      // `first` still holds the state 1 at version 1; the stream is at 995. Adding 10 would pass 1,000.
+      const refused = yield* Effect.flip(first.handle(id, { _tag: "Add", by: 10 }))
+      assert.instanceOf(refused, TooLarge)
+      assert.strictEqual((refused as TooLarge).total, 995)
+      assert.strictEqual(yield* EventStore.streamVersion(id), 2)
+      const accepted = yield* first.handle(id, { _tag: "Add", by: 5 })
+      assert.deepStrictEqual([accepted.state, accepted.version], [1000, 3])
+      assert.deepStrictEqual(yield* second.load(id), { state: 1000, version: 3 })
     })
   )
 

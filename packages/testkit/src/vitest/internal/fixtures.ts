@@ -47,3 +47,36 @@ export const readAllFrom = (
   Effect.flatMap(EventStore.EventStore, (store) =>
     Stream.runCollect(store.readAll(options)).pipe(Effect.map(Chunk.toReadonlyArray))
   )
+
+/**
+ * The `EventStore` in context, wrapped to count the events its stream reads return (`readStream` and `foldStream`):
+ * how tests see what loading a stream costs. Keep one wrapper for a test: the handler's state cache is kept per store.
+ */
+export const countingStore = Effect.map(EventStore.EventStore, (store) => {
+  let read = 0
+  const counting: EventStore.EventStore["Type"] = {
+    ...store,
+    readStream: (id, options) =>
+      store.readStream(id, options).pipe(
+        Stream.tap(() =>
+          Effect.sync(() => {
+            read++
+          })
+        )
+      ),
+    foldStream: (id, initial, step, options) =>
+      store.foldStream(
+        id,
+        initial,
+        (state, page) => {
+          read += page.length
+          return step(state, page)
+        },
+        options
+      )
+  }
+  return {
+    read: () => read,
+    run: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provideService(effect, EventStore.EventStore, counting)
+  }
+})

@@ -1,7 +1,7 @@
 import { CommandHandler, Decider, EventStore, SnapshotStore } from "@chronicle/core"
 import { assert, type Vitest } from "@effect/vitest"
-import { Effect, Either, FastCheck, Option, Schema, Stream, TestClock } from "effect"
-import { codec, increments, uniqueStream } from "./fixtures.js"
+import { Effect, Either, FastCheck, Option, Schema, TestClock } from "effect"
+import { codec, countingStore, increments, uniqueStream } from "./fixtures.js"
 
 type Services = EventStore.EventStore | SnapshotStore.SnapshotStore
 type It = Vitest.MethodsNonLive<Services>
@@ -19,46 +19,26 @@ const counter = Decider.make<{ readonly by: number; readonly times?: number }, E
     event._tag === "Incremented" ? { total: state.total + event.by, count: state.count + 1 } : state
 })
 
+/** A handler loading from snapshots (its state cache off, so every load goes to the snapshot store). */
 const snapshotting = (every: number, schemaVersion?: string) =>
   CommandHandler.make({
     decider: counter,
     codec,
+    cache: false,
     snapshots: {
       schema: State,
       policy: SnapshotStore.every(every),
       ...(schemaVersion === undefined ? {} : { schemaVersion })
     }
   })
-const plain = CommandHandler.make({ decider: counter, codec })
+const plain = CommandHandler.make({ decider: counter, codec, cache: false })
 
-/** Runs `effect` with an EventStore that counts the events its readStream returns. */
+/** Runs `effect` with an EventStore that counts the events its stream reads return. */
 const countingReads = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
-    let read = 0
-    const counting: EventStore.EventStore["Type"] = {
-      ...store,
-      readStream: (id, options) =>
-        store.readStream(id, options).pipe(
-          Stream.tap(() =>
-            Effect.sync(() => {
-              read++
-            })
-          )
-        ),
-      foldStream: (id, initial, step, options) =>
-        store.foldStream(
-          id,
-          initial,
-          (state, page) => {
-            read += page.length
-            return step(state, page)
-          },
-          options
-        )
-    }
-    const result = yield* Effect.provideService(effect, EventStore.EventStore, counting)
-    return { result, read }
+    const counting = yield* countingStore
+    const result = yield* counting.run(effect)
+    return { result, read: counting.read() }
   })
 
 /** Snapshots in the CommandHandler, and time travel over streams. */
@@ -78,6 +58,34 @@ export const snapshotCases = (it: It) => {
       assert.strictEqual(read, 5)
       assert.deepStrictEqual(result, { state: { total: 325, count: 25 }, version: 25 })
       assert.deepStrictEqual(yield* plain.load(id), result)
+    })
+  )
+
+  it.effect("with the state cache on: the cache first, then the latest snapshot, then a replay", () =>
+    Effect.gen(function* () {
+      const id = uniqueStream("snap-cache")
+      yield* snapshotting(10).handle(id, { by: 1, times: 25 })
+      yield* snapshotting(10).handle(id, { by: 1, times: 3 })
+      const cached = CommandHandler.make({
+        decider: counter,
+        codec,
+        snapshots: { schema: State, policy: SnapshotStore.every(10) }
+      })
+      const counting = yield* countingStore
+      // Cold: the snapshot at 25, then the 3 events after it.
+      assert.deepStrictEqual(yield* counting.run(cached.load(id)), { state: { total: 28, count: 28 }, version: 28 })
+      assert.strictEqual(counting.read(), 3)
+      // Warm: the cache, and nothing after it.
+      assert.deepStrictEqual(yield* counting.run(cached.load(id)), { state: { total: 28, count: 28 }, version: 28 })
+      assert.strictEqual(counting.read(), 3)
+      // Without a usable snapshot (another schema version): a replay.
+      const replaying = CommandHandler.make({
+        decider: counter,
+        codec,
+        snapshots: { schema: State, schemaVersion: "another" }
+      })
+      assert.deepStrictEqual(yield* counting.run(replaying.load(id)), { state: { total: 28, count: 28 }, version: 28 })
+      assert.strictEqual(counting.read(), 31)
     })
   )
 

@@ -1,0 +1,243 @@
+// Every command README.md prints, run exactly as it is written — through `npx -y pnpm@10.34.8`, from the repository
+// root — and checked by what it prints and leaves behind. The table below holds each command with its check; the
+// first test holds the table to the README, so a command added to the README, or changed there, fails until a test
+// runs it. Default database files go to a temporary CHRONICLE_DATA_DIR, never to the examples' own `.chronicle/`.
+import { createHash } from "node:crypto"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as ProgramRun from "@chronicle/example-cli/ProgramRun"
+import { afterAll, describe, expect, it } from "vitest"
+
+const root = ProgramRun.repositoryRoot
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
+const prefix = `${ProgramRun.pnpmCommand.join(" ")} `
+
+/**
+ * The commands a Markdown text prints: each line of its shell code blocks (split at `&&`, comments dropped) and each
+ * code span elsewhere that runs pnpm. A bare `pnpm x` reads as `npx -y pnpm@10.34.8 x`, as the Quick start runs pnpm.
+ */
+const commandsIn = (markdown: string): Array<string> => {
+  const found: Array<string> = []
+  const keep = (text: string) => {
+    const command = text.trim().replace(/^pnpm /, prefix)
+    if (command.startsWith(prefix)) found.push(command)
+  }
+  const blocks = /```(\w*)\n([\s\S]*?)```/g
+  for (const [, language, body] of markdown.matchAll(blocks)) {
+    if (!["sh", "bash", "shell"].includes(language!)) continue
+    for (const line of body!.split("\n")) for (const part of line.replace(/\s#.*$/, "").split("&&")) keep(part)
+  }
+  for (const [, span] of markdown.replace(blocks, "").matchAll(/`([^`\n]+)`/g)) keep(span!)
+  return [...new Set(found)].sort()
+}
+
+/** Commands the README prints that this file does not run, and why. */
+const notRunHere: Record<string, string> = {
+  [`${prefix}install`]: "installing the workspace is what every test stands on",
+  [`${prefix}test`]: "it is the suite that runs this file",
+  [`${prefix}typecheck`]: "CI runs it (.ci/run)",
+  [`${prefix}lint`]: "CI runs it (.ci/run)",
+  [`${prefix}format`]: "it rewrites files; CI runs lint, which checks the same",
+  [`${prefix}test:consumer`]: "CI runs it (.ci/run)",
+  [`${prefix}add @chronicle/core @chronicle/sql @chronicle/store-sqlite @chronicle/store-memory effect@^3.22.0 \\`]:
+    "test:consumer installs the packed packages with these dependencies into a scratch pnpm application (the packages are not on the registry)",
+  [`${prefix}add --save-dev @chronicle/testkit vitest@^3.2.0 @effect/vitest@^0.29.0`]:
+    "test:consumer installs these into its scratch pnpm application",
+  [`${prefix}approve-builds`]: "it asks questions; test:consumer's scratch application allows the build in its settings"
+}
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-readme-"))
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
+let scratchCount = 0
+const freshDir = () => fs.mkdtempSync(path.join(scratch, `${++scratchCount}-`))
+
+/**
+ * Runs a README command word for word, with `PATH` replaced by a file, the default files in `dataDir`; checks that it
+ * succeeded without a word on stderr (the bench logs its progress there), and returns what the program printed
+ * (pnpm's own header lines dropped).
+ */
+const runExactly = async (
+  command: string,
+  options: {
+    readonly dataDir?: string
+    readonly file?: string
+    readonly extra?: ReadonlyArray<string>
+    readonly progress?: (stderr: string) => void
+  } = {}
+) => {
+  const words = command
+    .slice(prefix.length)
+    .split(" ")
+    .map((word) => (word === "PATH" && options.file !== undefined ? options.file : word))
+  const outcome = await ProgramRun.pnpm([...words, ...(options.extra ?? [])], {
+    env: { CHRONICLE_DATA_DIR: options.dataDir ?? freshDir() }
+  })
+  if (options.progress === undefined) expect(outcome.stderr, `${command} wrote to stderr`).toBe("")
+  else options.progress(outcome.stderr)
+  expect(outcome.status, outcome.stdout).toBe(0)
+  return ProgramRun.printed(outcome)
+}
+
+const lineOf = (output: string, start: string) => output.split("\n").find((line) => line.startsWith(start))
+
+const demoEnding = "ACC-001 after both: balance $1,250.00, version 8"
+
+const publishable = ["core", "bank-account", "store-memory", "store-sqlite", "testkit"]
+
+/** `build` and `bench` both build the packages' `dist/`: the two commands run one after the other, not at once. */
+let building: Promise<unknown> = Promise.resolve()
+const oneBuildAtATime = <A>(run: () => Promise<A>): Promise<A> => {
+  const next = building.then(run, run)
+  building = next.catch(() => undefined)
+  return next
+}
+
+const table: Record<string, () => Promise<void>> = {
+  [`${prefix}build`]: async () => {
+    await oneBuildAtATime(() => runExactly(`${prefix}build`))
+    for (const name of publishable) {
+      for (const file of ["index.js", "index.d.ts", "index.js.map", "index.d.ts.map"]) {
+        expect(fs.existsSync(path.join(root, "packages", name, "dist", file)), `${name}/dist/${file}`).toBe(true)
+      }
+    }
+  },
+  [`${prefix}demo`]: async () => {
+    const dataDir = freshDir()
+    const output = await runExactly(`${prefix}demo`, { dataDir })
+    expect(lineOf(output, "Store:")).toBe(`Store: SQLite file ${path.join(dataDir, "bank-demo.db")} (new)`)
+    expect(output).toContain("Withdraw $999,999.99 rejected: InsufficientFunds, nothing recorded")
+    expect(output).toContain("  version 5, position 5: MoneyWithdrawn")
+    expect(output).toContain(demoEnding)
+    expect(fs.existsSync(path.join(dataDir, "bank-demo.db"))).toBe(true)
+  },
+  [`${prefix}demo --fresh`]: async () => {
+    const dataDir = freshDir()
+    // Anything but a database: without --fresh the demo would refuse this file.
+    fs.writeFileSync(path.join(dataDir, "bank-demo.db"), "an old file")
+    const output = await runExactly(`${prefix}demo --fresh`, { dataDir })
+    expect(lineOf(output, "Store:")).toBe(
+      `Store: SQLite file ${path.join(dataDir, "bank-demo.db")} (deleted and started over)`
+    )
+    expect(output).toContain("Opened ACC-001 for John Doe (stream version 1)")
+    expect(output).toContain(demoEnding)
+  },
+  [`${prefix}demo --db PATH`]: async () => {
+    const dataDir = path.join(freshDir(), "unused")
+    const file = path.join(freshDir(), "nested", "mine.db")
+    const output = await runExactly(`${prefix}demo --db PATH`, { dataDir, file })
+    expect(lineOf(output, "Store:")).toBe(`Store: SQLite file ${file} (new)`)
+    expect(output).toContain(demoEnding)
+    expect(fs.existsSync(file)).toBe(true)
+    expect(fs.existsSync(dataDir)).toBe(false)
+  },
+  [`${prefix}demo --memory`]: async () => {
+    const dataDir = freshDir()
+    const output = await runExactly(`${prefix}demo --memory`, { dataDir })
+    expect(lineOf(output, "Store:")).toBe("Store: in memory (nothing is kept)")
+    expect(output).toContain(demoEnding)
+    expect(fs.readdirSync(dataDir)).toEqual([])
+  },
+  [`${prefix}example:tour`]: async () => {
+    // The tour keeps counter.db in examples/bank-demo/, as the README says: a second run continues from the first.
+    const read = (output: string) => {
+      const counter = /^counter 1 at (\d+)$/m.exec(output)
+      const account = /^ACC-TOUR holds \$([\d,]+\.\d\d) at version (\d+)$/m.exec(output)
+      expect(counter, output).not.toBeNull()
+      expect(account, output).not.toBeNull()
+      return {
+        total: Number(counter![1]),
+        dollars: Number(account![1]!.replace(/,/g, "")),
+        version: Number(account![2])
+      }
+    }
+    const first = read(await runExactly(`${prefix}example:tour`))
+    const second = read(await runExactly(`${prefix}example:tour`))
+    expect(second.total).toBe(first.total + 5 > 100 ? first.total : first.total + 5)
+    expect(second.version).toBe(first.version + 1)
+    expect(second.dollars).toBeCloseTo(first.dollars + 25, 2)
+  },
+  [`${prefix}example:rebuild`]: async () => {
+    const dataDir = freshDir()
+    const first = await runExactly(`${prefix}example:rebuild`, { dataDir })
+    expect(lineOf(first, "Store:")).toBe(`Store: SQLite file ${path.join(dataDir, "rebuild.db")} (new)`)
+    for (const line of ["Seeded 10,000 events", "Rebuilt: 10,000 events replayed", "200 accounts, total held"]) {
+      expect(first).toContain(line)
+    }
+    expect(first).toMatch(/^ {2}10,000 events replayed, at position 10000 of 10000, [\d,]+ events\/s$/m)
+    expect(first).toContain("The table equals an in-memory replay of the same events.")
+    const second = await runExactly(`${prefix}example:rebuild`, { dataDir })
+    expect(second).toContain("(continuing its history)")
+    expect(second).toContain("Events were seeded by an earlier run")
+    expect(second).toContain("now at position 10000 (0 new events)")
+    expect(second).toContain("The table equals an in-memory replay of the same events.")
+  },
+  [`${prefix}example:snapshots`]: async () => {
+    const dataDir = freshDir()
+    const first = await runExactly(`${prefix}example:snapshots`, { dataDir })
+    expect(first).toContain("Recording 10,000 transactions on ACC-LONG")
+    const progress = first.split("\n").filter((line) => line.endsWith(" of 10,000 transactions recorded"))
+    const tenths = Array.from({ length: 10 }, (_, i) => ((i + 1) * 1000).toLocaleString("en-US"))
+    expect(progress).toEqual(tenths.map((done) => `  ${done} of 10,000 transactions recorded`))
+    expect(first).toMatch(/^Full replay: +version 10,001, .*, 10,001 events read, /m)
+    expect(first).toMatch(/^Snapshot \+ tail: +version 10,001, .*, 1 event read, /m)
+    expect(first).toContain("Both loads give the same state.")
+    const second = await runExactly(`${prefix}example:snapshots`, { dataDir })
+    expect(second).toContain("ACC-LONG exists (version 10,001); adding 37 deposits")
+    expect(second).toMatch(/^Snapshot \+ tail: +version 10,038, .*, 38 events read, /m)
+    expect(second).toContain("Both loads give the same state.")
+  },
+  [`${prefix}example:time-travel`]: async () => {
+    const output = await runExactly(`${prefix}example:time-travel`)
+    expect(output).toMatch(/^ {2}version 1, position 1, recorded \S+: AccountOpened /m)
+    expect(output).toContain("at version 0: not opened yet (version 0)")
+    expect(output).toContain("at version 2: Active, balance $1,000.00 (version 2)")
+    expect(output).toMatch(/\(before it existed\): not opened yet/)
+    expect(output).toMatch(/\(between two events\): Active, balance \$750\.00 \(version 3\)/)
+    expect(output).toContain("as of position 4: $800.00, total held $800.00")
+  },
+  [`${prefix}bench`]: async () => {
+    // The full run takes minutes; this is the same command with the README's --quick, --store and --workload, and
+    // --out, which keeps the JSON out of the repository. The committed results must stay as they are.
+    const latest = path.join(root, "bench", "results", "latest.json")
+    const hash = () => createHash("sha256").update(fs.readFileSync(latest)).digest("hex")
+    const before = hash()
+    const out = path.join(freshDir(), "bench.json")
+    const output = await oneBuildAtATime(() =>
+      runExactly(`${prefix}bench`, {
+        extra: ["--quick", "--store", "memory", "--workload", "append-single", "--out", out],
+        progress: (stderr) => {
+          expect(stderr).toContain("▶ append-single on memory")
+          expect(stderr).toMatch(/rep 1: [\d,]+ ev\/s/)
+          expect(stderr).not.toMatch(/FAILED|Error/)
+        }
+      })
+    )
+    expect(output).toMatch(/^append-single +memory +\S+/m)
+    expect(lineOf(output, "Wrote ")).toMatch(
+      new RegExp(`^Wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} in \\d+ s$`)
+    )
+    const written = JSON.parse(fs.readFileSync(out, "utf8")) as {
+      readonly complete: boolean
+      readonly records: ReadonlyArray<{ readonly store: string; readonly workload: string }>
+    }
+    expect(written.complete).toBe(false)
+    expect(written.records.map((r) => `${r.store} ${r.workload}`)).toEqual(["memory append-single"])
+    expect(hash()).toBe(before)
+  }
+}
+
+describe("README.md", () => {
+  it("prints no command that this file does not run, and runs none that it does not print", () => {
+    expect(commandsIn(readme)).toEqual([...Object.keys(table), ...Object.keys(notRunHere)].sort())
+  })
+
+  it("shows the tour exactly as examples/bank-demo/src/tour.ts has it", () => {
+    const tour = fs.readFileSync(path.join(root, "examples", "bank-demo", "src", "tour.ts"), "utf8")
+    expect(readme).toContain(`\`\`\`ts\n${tour}\`\`\`\n`)
+  })
+})
+
+describe.concurrent("README.md commands, run as written", () => {
+  for (const [command, check] of Object.entries(table)) it(command, check, 240_000)
+})
