@@ -24,7 +24,8 @@ export const laws: HandlerLaws.Options<
 > = {
   decider: BankAccount.decider,
   codec: BankAccount.codec,
-  handler: BankAccount.handler,
+  // The laws' handler is made from the decider: BankAccount.handler also refuses an opening on another account's
+  // stream, which the laws' fresh streams are.
   command: Arbitrary.make(BankAccount.Command),
   numRuns: 50
 }
