@@ -14,13 +14,14 @@ const prepared = (by: number, id?: string): Prepared => ({
   data: { by },
   metadata: {},
   dataJson: JSON.stringify({ by }),
-  metadataJson: "{}"
+  metadataJson: "{}",
+  recordedAt: 0
 })
 
 const request = (
   events: ReadonlyArray<Prepared>,
   expectedVersion: ExpectedVersion.ExpectedVersion
-): StorageEngine.AppendRequest => ({ streamId, events, expectedVersion, recordedAt: 0 })
+): StorageEngine.AppendRequest => ({ streamId, events, expectedVersion })
 
 /** A stream as the rule sees it: what an engine would have stored, written only when the rule said `Write`. */
 interface Model {
@@ -149,7 +150,8 @@ describe("AppendRule.decide", () => {
       data: {},
       metadata: { other: true },
       dataJson: JSON.stringify({ a: "x", b: [1, { c: null }] }),
-      metadataJson: '{"other":true}'
+      metadataJson: '{"other":true}',
+      recordedAt: 0
     }
     const decision = AppendRule.decide(request([again], ExpectedVersion.exact(0)), { version: 1, stored: [stored] })
     assert.deepStrictEqual(decision, {

@@ -44,7 +44,7 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
   }
 
   const write = (request: StorageEngine.AppendRequest, entry: StreamEntry | undefined, current: number) => {
-    const { events, recordedAt, streamId } = request
+    const { events, streamId } = request
     const target: StreamEntry = entry ?? { events: [], ids: undefined }
     if (entry === undefined) streams.set(streamId, target)
     const positions = new Array(events.length)
@@ -58,7 +58,7 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
         type: event.type,
         data: JSON.parse(event.dataJson),
         metadata: event.metadataJson === "{}" ? emptyMetadata : JSON.parse(event.metadataJson),
-        recordedAt: new Date(recordedAt)
+        recordedAt: new Date(event.recordedAt)
       }
       all.push(recorded)
       target.events.push(recorded)

@@ -34,8 +34,6 @@ export interface AppendRequest {
   readonly streamId: StreamId.StreamId
   readonly events: ReadonlyArray<PreparedEvent>
   readonly expectedVersion: ExpectedVersion.ExpectedVersion
-  /** Epoch milliseconds, from Effect's `Clock`. */
-  readonly recordedAt: number
 }
 
 /**
@@ -100,16 +98,15 @@ export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type
         if (Either.isLeft(id)) return Effect.fail(id.left)
         const badVersion = checkExpectedVersion(options?.expectedVersion)
         if (badVersion !== undefined) return Effect.fail(badVersion)
-        const prepared = prepare(id.right, events)
-        if (!Array.isArray(prepared)) return Effect.fail(prepared)
-        return Effect.clockWith((clock) =>
-          engine.append({
+        return Effect.clockWith((clock): Effect.Effect<EventStore.AppendResult, EventStore.AppendError> => {
+          const prepared = prepare(id.right, events, clock.unsafeCurrentTimeMillis())
+          if (!Array.isArray(prepared)) return Effect.fail(prepared)
+          return engine.append({
             streamId: id.right,
             events: prepared,
-            expectedVersion: options?.expectedVersion ?? ExpectedVersion.any,
-            recordedAt: clock.unsafeCurrentTimeMillis()
+            expectedVersion: options?.expectedVersion ?? ExpectedVersion.any
           })
-        )
+        })
       })
     )
 

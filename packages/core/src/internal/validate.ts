@@ -21,6 +21,8 @@ export interface PreparedEvent {
   readonly dataJson: string
   /** `metadata` as JSON text. */
   readonly metadataJson: string
+  /** When the event is recorded, in epoch milliseconds: from Effect's `Clock` on an append (one time for a batch). */
+  readonly recordedAt: number
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -36,7 +38,8 @@ export const maxTypeLength = 256
  */
 export const prepare = (
   streamId: string,
-  events: ReadonlyArray<NewEvent>
+  events: ReadonlyArray<NewEvent>,
+  recordedAt: number
 ): Array<PreparedEvent> | InvalidEvent | InvalidArgument => {
   if (!Array.isArray(events)) {
     return new InvalidArgument({ argument: "events", value: describe(events), reason: "must be an array of events" })
@@ -80,7 +83,16 @@ export const prepare = (
     } else {
       id = crypto.randomUUID()
     }
-    prepared[index] = { id, idProvided, type: event.type, data: event.data, metadata, dataJson, metadataJson }
+    prepared[index] = {
+      id,
+      idProvided,
+      type: event.type,
+      data: event.data,
+      metadata,
+      dataJson,
+      metadataJson,
+      recordedAt
+    }
   }
   return prepared
 }

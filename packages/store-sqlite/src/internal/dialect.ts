@@ -81,14 +81,22 @@ export const events = (
     (inserts[rows] ??=
       `${into}${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING version, position`)
   const insert = (request: StorageEngine.AppendRequest, current: number): ReadonlyArray<SqlDialect.Query> => {
-    const { events, recordedAt, streamId } = request
+    const { events, streamId } = request
     const queries: Array<SqlDialect.Query> = []
     for (let start = 0; start < events.length; start += maxRowsPerInsert) {
       const end = Math.min(events.length, start + maxRowsPerInsert)
       const params: Array<unknown> = []
       for (let i = start; i < end; i++) {
         const event = events[i]!
-        params.push(streamId, current + i + 1, event.id, event.type, event.dataJson, event.metadataJson, recordedAt)
+        params.push(
+          streamId,
+          current + i + 1,
+          event.id,
+          event.type,
+          event.dataJson,
+          event.metadataJson,
+          event.recordedAt
+        )
       }
       queries.push([insertRows(end - start), params])
     }

@@ -45,10 +45,10 @@ export const make = (options: Options): StorageEngine.StorageEngine => {
   access.onCommit(notifier.notify)
 
   const insert = (db: SyncSql, request: StorageEngine.AppendRequest, current: number) => {
-    const { events, recordedAt, streamId } = request
+    const { events, streamId } = request
     const positions: Array<Position.Position> = new Array(events.length)
     // One parameter array for the batch, rebound for each row (the statement runs synchronously).
-    const params: Array<unknown> = [streamId, 0, "", "", "", "", recordedAt]
+    const params: Array<unknown> = [streamId, 0, "", "", "", "", 0]
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!
       params[1] = current + i + 1
@@ -56,6 +56,7 @@ export const make = (options: Options): StorageEngine.StorageEngine => {
       params[3] = event.type
       params[4] = event.dataJson
       params[5] = event.metadataJson
+      params[6] = event.recordedAt
       positions[i] = PositionEncoding.fromCounter(db.insert(schema.insertOne, params))
     }
     return { version: current + events.length, positions }
