@@ -25,7 +25,7 @@ import { AppendRule, Notifier, type StorageEngine } from "@chronicle/core/engine
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Duration, Effect, Either, Predicate, Schedule } from "effect"
+import { Duration, Effect, Either, Option, Predicate, Schedule } from "effect"
 import * as EventRows from "./EventRows.js"
 import type { EventTables, Query, SqlDialect } from "./SqlDialect.js"
 import * as SqlFault from "./SqlFault.js"
@@ -196,13 +196,41 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
       return Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts))
     })
 
-  const append = (request: StorageEngine.AppendRequest) =>
+  /** The append decided by the rule, in a transaction; tried again on fresh facts while a unique index rejects it. */
+  const decided = (request: StorageEngine.AppendRequest) =>
     attempt(request).pipe(
       // A unique index rejected the batch: the facts were stale. Decide again on fresh ones.
       Effect.retry({
         while: (error) => isSqlError(error) && dialect.isUniqueViolation(error),
         times: SqlTransaction.retries
-      }),
+      })
+    )
+
+  const checked = sql.appendChecked
+  /**
+   * The append as the dialect's one statement, outside any transaction (a statement of its own commits alone): the
+   * result when it wrote, or the rule's decision when it did not (the expectation failed, or a unique index refused
+   * the batch: a stored id, or a version another writer took). Inside the application's transaction, and for an
+   * empty batch (which writes nothing either way), the rule decides at once.
+   */
+  const appendChecked = (
+    request: StorageEngine.AppendRequest,
+    statement: (request: StorageEngine.AppendRequest) => Query
+  ) =>
+    Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (outer) =>
+      Option.isSome(outer) || request.events.length === 0
+        ? decided(request)
+        : query(statement(request)).pipe(
+            Effect.map((rows) =>
+              rows.length === 0 ? undefined : ([EventRows.written(rows, position), true] as const)
+            ),
+            Effect.catchIf(dialect.isUniqueViolation, () => Effect.succeed(undefined)),
+            Effect.flatMap((done) => (done === undefined ? decided(request) : Effect.succeed(done)))
+          )
+    )
+
+  const append = (request: StorageEngine.AppendRequest) =>
+    (checked === undefined ? decided(request) : appendChecked(request, checked)).pipe(
       Effect.map(([result, wrote]) => {
         if (wrote) notifier.notify()
         return result
