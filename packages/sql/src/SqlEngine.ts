@@ -128,10 +128,13 @@ export const awaitAppend = (options: {
   readonly pollInterval: Duration.DurationInput
 }): ((after: Position.Position) => Effect.Effect<void, StorageError.StorageError>) => {
   const schedule = Schedule.spaced(Duration.decode(options.pollInterval))
+  // A notification that wins the race lets a head read in flight finish (between reads, the poll is interrupted at
+  // once): see `fromClient` on interrupted statements.
+  const head = Effect.uninterruptible(options.headPosition)
   return (after) =>
     Effect.raceFirst(
       options.notifier.wait(),
-      Effect.asVoid(Effect.repeat(options.headPosition, { schedule, until: (head) => Position.isAfter(head, after) }))
+      Effect.asVoid(Effect.repeat(head, { schedule, until: (head) => Position.isAfter(head, after) }))
     )
 }
 
@@ -150,7 +153,11 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
   const { position } = dialect
   const sql = dialect.events(options.tables).statements
   const notifier = options.notifier ?? Notifier.make()
-  const query: Run = ([text, params]) => client.unsafe(text, params).values
+  // Statements are never interrupted mid-flight (an interruption waits for the statement in flight, which the
+  // client's statement timeout bounds): an asynchronous client cancels an interrupted statement from another
+  // connection (PostgreSQL's pg_cancel_backend), and a cancellation that lands after the statement has finished
+  // cancels whatever that connection runs next, for whichever fiber, or leaves it inside a failed transaction.
+  const query: Run = ([text, params]) => Effect.uninterruptible(client.unsafe(text, params).values)
 
   const facts = (run: Run, request: StorageEngine.AppendRequest): Effect.Effect<AppendRule.Facts, SqlError> => {
     const version = Effect.map(run(sql.streamVersion(request.streamId)), EventRows.version)
@@ -193,7 +200,7 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
   const attempt = (request: StorageEngine.AppendRequest) =>
     SqlTransaction.run(client, dialect, (conn: Connection) => {
       const run: Run = ([text, params]) => conn.executeValues(text, params)
-      return Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts))
+      return Effect.uninterruptible(Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts)))
     })
 
   /** The append decided by the rule, in a transaction; tried again on fresh facts while a unique index rejects it. */
