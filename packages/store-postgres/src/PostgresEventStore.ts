@@ -31,7 +31,7 @@ import { Notifier, StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlEngine, SqlFault, SqlIdentifier } from "@chronicle/sql"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { Context, Duration, Effect, Layer, Option, type Redacted, type Scope } from "effect"
+import { Context, Duration, Effect, Layer, Option, type Redacted, type Scope, Stream } from "effect"
 import * as Connection from "./internal/connection.js"
 import { channel, dialect } from "./internal/dialect.js"
 import * as Notifications from "./internal/notifications.js"
@@ -210,7 +210,13 @@ const build = (
         ),
       awaitAppend: (after) => Notifications.onLiveClock(engine.awaitAppend(after))
     })
-    return { ...store, subscribe: resuming(store.subscribe) }
+    return {
+      ...store,
+      // Each page is a round trip: the next page is read while the caller handles this one.
+      readAll: (options) => Stream.bufferChunks(store.readAll(options), { capacity: 1 }),
+      readStream: (streamId, options) => Stream.bufferChunks(store.readStream(streamId, options), { capacity: 1 }),
+      subscribe: resuming(store.subscribe)
+    }
   })
 
 /**

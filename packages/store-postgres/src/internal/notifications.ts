@@ -5,9 +5,11 @@
  * - **Publishing**: after an append commits, one `NOTIFY` on the events table's channel, sent outside the append's
  *   transaction. A `NOTIFY` inside a transaction takes a lock held to the end of its commit (PostgreSQL queues
  *   notifications in commit order), which would make concurrent appends commit one by one instead of sharing the WAL
- *   flush, so appends do not notify themselves: a publisher fiber does, after them, one notification for whatever
- *   committed while the previous one was being sent. An append that joins the application's transaction notifies
- *   inside it instead, so the notification is delivered with that commit (and never for a rollback).
+ *   flush, so appends do not notify themselves: a publisher fiber does, after them. The first commit after a quiet
+ *   spell is announced at once; commits that come while a notification is being sent, or within
+ *   `publishInterval` of it, share the next one (at most one `NOTIFY` per 10 ms: each is a statement, and a
+ *   transaction id, of its own). An append that joins the application's transaction notifies inside it instead, so
+ *   the notification is delivered with that commit (and never for a rollback).
  * - **Listening**: a connection of its own runs `LISTEN` and wakes the engine's notifier on every notification,
  *   whatever its payload (`@effect/sql-pg`'s `listen` drops empty ones). When the connection dies (the server
  *   restarted, the backend was terminated, the network failed) it connects again, with backoff, and wakes the readers
@@ -51,6 +53,14 @@ export const sleepLive = (duration: Duration.DurationInput): Effect.Effect<void>
 export const onLiveClock = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.withClock(effect, liveClock)
 
+/**
+ * The least time between two notifications of the publisher.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const publishInterval: Duration.Duration = Duration.millis(10)
+
 /** The backoff before the `attempt`-th reconnection (from 1): 100 ms doubling up to 2 s. */
 const backoff = (attempt: number) => Duration.millis(Math.min(100 * 2 ** Math.max(0, attempt - 1), 2_000))
 
@@ -85,12 +95,14 @@ export const publisher = (client: SqlClient.SqlClient, channel: string): Effect.
       })
     })
     const loop = Effect.forever(
-      Effect.zipRight(
-        next,
-        Effect.suspend(() => {
-          pending = false
-          return Effect.ignore(notify)
-        })
+      next.pipe(
+        Effect.zipRight(
+          Effect.suspend(() => {
+            pending = false
+            return Effect.ignore(notify)
+          })
+        ),
+        Effect.zipRight(sleepLive(publishInterval))
       )
     )
     yield* Effect.forkScoped(Effect.interruptible(loop))
