@@ -8,7 +8,9 @@
  *   `AppendRule.needsStoredIds`), `AppendRule.decide`, insert the batch. When a unique index rejects the insert, the
  *   facts were stale (another writer committed meanwhile, on a database whose transactions do not lock the stream):
  *   the append is decided again on fresh facts, which gives `WrongExpectedVersion` with the actual version, a
- *   duplicate or a repeat by the rule, or a write at the new version;
+ *   duplicate or a repeat by the rule, or a write at the new version. With a dialect's `appendChecked`, an append
+ *   outside the application's transaction is first that one statement (its own transaction, one round trip), and the
+ *   rule decides only when it wrote nothing;
  * - **reads** run one statement each through the client (inside the application's transaction, on its connection);
  *   `readAll` and `headPosition` see only what the dialect's visibility rule lets through;
  * - **live readers** are woken at once by appends through this engine (after the commit; inside the application's
@@ -16,7 +18,7 @@
  *   every `pollInterval`.
  *
  * Storage faults are `StorageError`s (`EventStore.append`, `EventStore.readAll`, ...), undecodable rows
- * `EventDecodeError`s, never defects.
+ * `EventDecodeError`s, never defects. Statements are never interrupted mid-flight (see `fromClient`).
  *
  * @since 0.1.0
  */
