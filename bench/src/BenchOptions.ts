@@ -18,9 +18,10 @@ export const commandLine = CommandLine.make({
   name: "bench",
   usage: "npx -y pnpm@10.34.8 bench [--quick] [--store a,b] [--workload a,b] [--repetitions N] [--out FILE] ...",
   summary:
-    "Measures every Chronicle store beside bare better-sqlite3 (the same schema and work with nothing of Chronicle\n" +
-    "around it): each store × workload in a fresh process, a warm-up, then the measured repetitions. Prints a table\n" +
-    "and writes the results as JSON. bench/README.md explains each workload and how to read the numbers.",
+    "Measures every Chronicle store beside its bare baseline (the same schema and work with nothing of Chronicle\n" +
+    "around it: better-sqlite3 for SQLite and memory, node-postgres for PostgreSQL): each store × workload in a fresh\n" +
+    "process, a warm-up, then the measured repetitions. Prints a table and writes the results as JSON.\n" +
+    "bench/README.md explains each workload and how to read the numbers.",
   flags: {
     store: CommandLine.list("a,b", storeNames, "the stores to run (default: all)"),
     workload: CommandLine.list("a,b", workloadNames, "the workloads to run (default: all)"),
@@ -33,7 +34,9 @@ export const commandLine = CommandLine.make({
   notes: [
     "A full run (none of --quick, --store, --workload, --repetitions, --profile, --source) writes the committed",
     "bench/results/latest.json; any other run writes bench/results/partial.json, so it never replaces the full",
-    "results. --out FILE writes FILE instead, e.g. --out bench/results/latest.json to replace them on purpose."
+    "results. --out FILE writes FILE instead, e.g. --out bench/results/latest.json to replace them on purpose.",
+    "The PostgreSQL stores (bare-pg, postgres) run on an embedded PostgreSQL the bench starts, or on the server",
+    "CHRONICLE_PG_URL names (a user that may create databases: each run gets databases of its own)."
   ]
 })
 

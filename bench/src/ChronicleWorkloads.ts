@@ -16,19 +16,24 @@ import {
   SnapshotStore
 } from "@chronicle/core"
 import { Effect, Stream } from "effect"
+import * as Processes from "./Processes.js"
 import * as Seed from "./Seed.js"
 import { type Params, streamLength, type WorkloadName } from "./Workload.js"
 
 /**
  * A workload on the `EventStore` in context: `setup` stores the data a repetition needs (not timed), `run` is the timed
- * part and returns the number of events it processed (checked against the parameters).
+ * part and returns the number of events it processed (checked against the parameters), or what the processes it
+ * started did. `where.url` is the PostgreSQL store's database, for workloads that start processes of their own.
  *
  * @since 0.1.0
  * @category models
  */
 export interface ChronicleWorkload {
   readonly setup: (params: Params) => Effect.Effect<void, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
-  readonly run: (params: Params) => Effect.Effect<number, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
+  readonly run: (
+    params: Params,
+    where: { readonly url?: string | undefined }
+  ) => Effect.Effect<number | Processes.Outcome, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
 }
 
 const noSetup = (_params: Params) => Effect.void
@@ -204,5 +209,12 @@ export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
   "read-all-1m": { setup: store(false), run: readAll },
   "read-all-1m-heap64": { setup: store(false), run: readAll },
   "load-100k": { setup: longAccountSetup, run: loadLong(BankAccount.handler.load) },
-  "load-100k-snapshot": { setup: longAccountSetup, run: loadLong(snapshotting.load) }
+  "load-100k-snapshot": { setup: longAccountSetup, run: loadLong(snapshotting.load) },
+  "append-processes": {
+    setup: noSetup,
+    run: (params, where) =>
+      where.url === undefined
+        ? Effect.dieMessage("append-processes runs on PostgreSQL only")
+        : Effect.promise(() => Processes.run("postgres", where.url!, params))
+  }
 }

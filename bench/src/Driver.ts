@@ -6,23 +6,30 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { createDatabase } from "@chronicle/postgres-server"
 import type { EventStore, SnapshotStore } from "@chronicle/core"
 import { InMemoryEventStore, InMemorySnapshotStore } from "@chronicle/store-memory"
+import { PostgresEventStore, PostgresSnapshotStore } from "@chronicle/store-postgres"
 import { SqliteEventStore, SqliteSnapshotStore } from "@chronicle/store-sqlite"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Layer } from "effect"
+import * as BarePgStore from "./BarePgStore.js"
+import * as BarePgWorkloads from "./BarePgWorkloads.js"
 import * as BareStore from "./BareStore.js"
 import * as BareWorkloads from "./BareWorkloads.js"
 import * as ChronicleWorkloads from "./ChronicleWorkloads.js"
+import type * as Processes from "./Processes.js"
 import type * as Profiler from "./Profiler.js"
 import { mb } from "./Result.js"
-import { type Params, type StoreName, type Workload, warmUp } from "./Workload.js"
+import { onPostgres, type Params, type StoreName, type Workload, warmUp } from "./Workload.js"
 
 /**
  * Where a run keeps its files, and what it measured besides speed.
  *
  * - `dir`: a private temporary directory for database files;
- * - `database`: an existing database (bulk-inserted by a setup process) that read workloads use instead of storing data.
+ * - `database`: an existing database (bulk-inserted by a setup process) that read workloads use instead of storing data;
+ * - `pgUrl`: the PostgreSQL server of the PostgreSQL stores (a user that may create databases): each fresh repetition,
+ *   and each worker's shared data, gets a database of its own, dropped afterwards.
  *
  * @since 0.1.0
  * @category models
@@ -33,6 +40,7 @@ export interface Run {
   readonly params: Params
   readonly dir: string
   readonly database?: string | undefined
+  readonly pgUrl?: string | undefined
   readonly log: (line: string) => void
   /** Profiles the measured repetitions (from the first one's start to the last one's end). */
   readonly profiler: Profiler.Profiler
@@ -76,12 +84,17 @@ const start = (run: Run, label: string): Started => {
   return { wall: performance.now(), cpu: process.cpuUsage() }
 }
 
-const rate = (run: Run, label: string, events: number, expected: number, started: Started): Sample => {
+/** What a timed part returns: the events it processed, or what the processes it started did (and their CPU time). */
+type Done = number | Processes.Outcome
+
+const rate = (run: Run, label: string, done: Done, expected: number, started: Started): Sample => {
   const millis = performance.now() - started.wall
   const cpu = process.cpuUsage(started.cpu)
+  const events = typeof done === "number" ? done : done.events
   if (events !== expected) throw new Error(`${run.workload.name}: processed ${events} events, expected ${expected}`)
   const wall = (events / millis) * 1000
-  const cpuMillis = (cpu.user + cpu.system) / 1000
+  // The work of processes the workload started is theirs: their CPU time, with this process's waiting.
+  const cpuMillis = (cpu.user + cpu.system) / 1000 + (typeof done === "number" ? 0 : done.cpuMillis)
   const show = (n: number) => Math.round(n).toLocaleString("en-US")
   run.log(`  ${label}: ${show(wall)} ev/s (${millis.toFixed(0)} ms, ${cpuMillis.toFixed(0)} ms CPU)`)
   return { wall, cpu: (events / cpuMillis) * 1000 }
@@ -109,7 +122,7 @@ export const runBare = (run: Run): Measured => {
   const samples: Array<Sample> = []
   let rssBefore = 0
   let pragmas: BareStore.Pragmas | undefined
-  const warm = warmUp(run.workload, run.params)
+  const warm = warmUp(run.workload, run.store, run.params)
   if (run.workload.fresh) {
     const once = (label: string, params: Params) => {
       const file = databaseFile(run, label)
@@ -138,13 +151,40 @@ export const runBare = (run: Run): Measured => {
   return { samples, rssBeforeMb: mb(rssBefore), pragmas }
 }
 
+/**
+ * Runs `use` on a new place for a store's data (a SQLite file in the run's directory, or a new PostgreSQL database),
+ * removed afterwards.
+ */
+const withPlace = <A, E, R>(
+  run: Run,
+  label: string,
+  use: (place: string) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  onPostgres(run.store)
+    ? Effect.acquireUseRelease(
+        Effect.promise(() => createDatabase(pgUrlOf(run), `bench_${run.workload.name}_${label}`)),
+        (database) => use(database.url),
+        (database) => Effect.promise(() => database.drop())
+      )
+    : Effect.ensuring(
+        use(databaseFile(run, label)),
+        Effect.sync(() => removeDatabase(databaseFile(run, label)))
+      )
+
+const pgUrlOf = (run: Run): string => {
+  if (run.pgUrl === undefined) throw new Error(`${run.store} needs a PostgreSQL server (--pg-url)`)
+  return run.pgUrl
+}
+
 const storeLayer = (
   run: Run,
-  file: string
+  place: string
 ): Layer.Layer<EventStore.EventStore | SnapshotStore.SnapshotStore, unknown> =>
   run.store === "memory"
     ? Layer.merge(InMemoryEventStore.layer, InMemorySnapshotStore.layer)
-    : Layer.provideMerge(SqliteSnapshotStore.layer(), SqliteEventStore.layerWithClient({ filename: file }))
+    : run.store === "postgres"
+      ? Layer.provideMerge(PostgresSnapshotStore.layer(), PostgresEventStore.layerWithClient({ url: place }))
+      : Layer.provideMerge(SqliteSnapshotStore.layer(), SqliteEventStore.layerWithClient({ filename: place }))
 
 /** The journal mode and `synchronous` level of the SQLite store's own connection. */
 const sqlitePragmas = (run: Run) =>
@@ -165,35 +205,97 @@ export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
   Effect.gen(function* () {
     const workload = ChronicleWorkloads.workloads[run.workload.name]
     const pragmas = run.store === "sqlite" ? yield* sqlitePragmas(run) : undefined
-    const timed = (label: string, params: Params) =>
+    const timed = (label: string, params: Params, place: string) =>
       Effect.gen(function* () {
         const started = start(run, label)
-        const events = yield* workload.run(params)
-        return rate(run, label, events, params.events, started)
+        const done = yield* workload.run(params, { url: onPostgres(run.store) ? place : undefined })
+        return rate(run, label, done, params.events, started)
       })
     const samples: Array<Sample> = []
     let rssBefore = 0
-    const warm = warmUp(run.workload, run.params)
+    const warm = warmUp(run.workload, run.store, run.params)
     if (run.workload.fresh) {
-      const once = (label: string, params: Params) => {
-        const file = databaseFile(run, label)
-        return Effect.gen(function* () {
-          yield* workload.setup(params)
-          if (label !== "warm-up" && rssBefore === 0) rssBefore = process.memoryUsage.rss()
-          return yield* timed(label, params)
-        }).pipe(Effect.provide(storeLayer(run, file)), Effect.ensuring(Effect.sync(() => removeDatabase(file))))
-      }
+      const once = (label: string, params: Params) =>
+        withPlace(run, label.replace(" ", "_"), (place) =>
+          Effect.gen(function* () {
+            yield* workload.setup(params)
+            if (label !== "warm-up" && rssBefore === 0) rssBefore = process.memoryUsage.rss()
+            return yield* timed(label, params, place)
+          }).pipe(Effect.provide(storeLayer(run, place)))
+        )
       yield* once("warm-up", warm)
       for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(yield* once(`rep ${rep}`, run.params))
       run.profiler.stop()
     } else {
-      yield* Effect.gen(function* () {
-        yield* workload.setup(run.params)
-        rssBefore = process.memoryUsage.rss()
-        yield* timed("warm-up", warm)
-        for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(yield* timed(`rep ${rep}`, run.params))
-        run.profiler.stop()
-      }).pipe(Effect.provide(storeLayer(run, run.database ?? databaseFile(run, "data"))))
+      const shared = (place: string) =>
+        Effect.gen(function* () {
+          yield* workload.setup(run.params)
+          rssBefore = process.memoryUsage.rss()
+          yield* timed("warm-up", warm, place)
+          for (let rep = 1; rep <= run.params.repetitions; rep++) {
+            samples.push(yield* timed(`rep ${rep}`, run.params, place))
+          }
+          run.profiler.stop()
+        }).pipe(Effect.provide(storeLayer(run, place)))
+      yield* run.database !== undefined ? shared(run.database) : withPlace(run, "data", shared)
     }
     return { samples, rssBeforeMb: mb(rssBefore), pragmas }
   })
+
+/**
+ * Runs a workload on the bare node-postgres store, each repetition of an appending workload on a new database.
+ *
+ * @since 0.1.0
+ * @category runners
+ */
+export const runBarePg = async (run: Run): Promise<Measured> => {
+  const workload = BarePgWorkloads.workloads[run.workload.name]
+  const onDatabase = async <A>(label: string, use: (url: string) => Promise<A>): Promise<A> => {
+    const database = await createDatabase(pgUrlOf(run), `bench_bare_${run.workload.name}_${label.replace(" ", "_")}`)
+    try {
+      return await use(database.url)
+    } finally {
+      await database.drop()
+    }
+  }
+  const timed = async (store: BarePgStore.BarePgStore, url: string, label: string, params: Params) => {
+    const started = start(run, label)
+    const done = await workload.run(store, params, url)
+    return rate(run, label, done, params.events, started)
+  }
+  const samples: Array<Sample> = []
+  let rssBefore = 0
+  const warm = warmUp(run.workload, run.store, run.params)
+  if (run.workload.fresh) {
+    const once = (label: string, params: Params) =>
+      onDatabase(label, async (url) => {
+        const store = await BarePgStore.open(url)
+        try {
+          await workload.setup(store, params)
+          if (label !== "warm-up" && rssBefore === 0) rssBefore = process.memoryUsage.rss()
+          return await timed(store, url, label, params)
+        } finally {
+          await store.close()
+        }
+      })
+    await once("warm-up", warm)
+    for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(await once(`rep ${rep}`, run.params))
+    run.profiler.stop()
+  } else {
+    await onDatabase("data", async (url) => {
+      const store = await BarePgStore.open(url)
+      try {
+        await workload.setup(store, run.params)
+        rssBefore = process.memoryUsage.rss()
+        await timed(store, url, "warm-up", warm)
+        for (let rep = 1; rep <= run.params.repetitions; rep++) {
+          samples.push(await timed(store, url, `rep ${rep}`, run.params))
+        }
+        run.profiler.stop()
+      } finally {
+        await store.close()
+      }
+    })
+  }
+  return { samples, rssBeforeMb: mb(rssBefore) }
+}

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { type Summary, summarize, type WorkerResult } from "./Result.js"
-import type { StoreName, WorkloadName } from "./Workload.js"
+import { baselineOf, type StoreName, type WorkloadName } from "./Workload.js"
 
 /**
  * One store × workload.
@@ -21,7 +21,10 @@ export interface BenchRecord {
   readonly eventsPerSecond: Summary
   /** Events per second of CPU time (user + system) the worker used. */
   readonly eventsPerCpuSecond: Summary
-  /** Median events per second over the bare store's median on the same workload (1 for bare itself). */
+  /**
+   * Median events per second over its bare baseline's median on the same workload (1 for a bare store itself): bare
+   * better-sqlite3 for the SQLite and in-memory stores, bare node-postgres for the PostgreSQL store.
+   */
   readonly ratioToLimit: number | null
   /** The same ratio in events per CPU second: steadier when other processes compete for the cores. */
   readonly cpuRatioToLimit: number | null
@@ -41,7 +44,7 @@ export const records = (results: ReadonlyArray<WorkerResult>): Array<BenchRecord
   results.map((result) => {
     const eventsPerSecond = summarize(result.samples)
     const eventsPerCpuSecond = summarize(result.cpuSamples)
-    const bare = results.find((r) => r.store === "bare" && r.workload === result.workload)
+    const bare = results.find((r) => r.store === baselineOf(result.store) && r.workload === result.workload)
     return {
       store: result.store,
       workload: result.workload,
@@ -88,42 +91,44 @@ interface Target {
 export const formatRate = (value: number): string =>
   value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : value >= 1e3 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0)
 
-const ratio = (workload: WorkloadName, min: number): Target => ({
-  target: `sqlite ${workload} >= ${min}x bare`,
-  measure: (find) => find("sqlite", workload)?.ratioToLimit ?? undefined,
+const ratio = (workload: WorkloadName, min: number, store: StoreName = "sqlite"): Target => ({
+  target: `${store} ${workload} >= ${min}x ${baselineOf(store)}`,
+  measure: (find) => find(store, workload)?.ratioToLimit ?? undefined,
   met: (value) => value >= min,
   format: (value) => `${value.toFixed(2)}x`,
-  cpu: (find) => find("sqlite", workload)?.cpuRatioToLimit ?? undefined
+  cpu: (find) => find(store, workload)?.cpuRatioToLimit ?? undefined
 })
 
-const speed = (workload: WorkloadName, min: number): Target => ({
-  target: `memory ${workload} >= ${formatRate(min)} ev/s`,
-  measure: (find) => find("memory", workload)?.eventsPerSecond.median,
+const speed = (workload: WorkloadName, min: number, store: StoreName = "memory"): Target => ({
+  target: `${store} ${workload} >= ${formatRate(min)} ev/s`,
+  measure: (find) => find(store, workload)?.eventsPerSecond.median,
   met: (value) => value >= min,
   format: (value) => `${formatRate(value)} ev/s`,
-  cpu: (find) => find("memory", workload)?.eventsPerCpuSecond.median
+  cpu: (find) => find(store, workload)?.eventsPerCpuSecond.median
 })
+
+/** `store`'s `workload` over its `append-single`, by the wall clock and by CPU time. */
+const overSingle = (store: StoreName, workload: WorkloadName, min: number): Target => {
+  const quotient = (pick: (r: BenchRecord) => number) => (find: Parameters<Target["measure"]>[0]) => {
+    const top = find(store, workload)
+    const single = find(store, "append-single")
+    return top === undefined || single === undefined ? undefined : pick(top) / pick(single)
+  }
+  return {
+    target: `${store} ${workload} >= ${min}x ${store} append-single`,
+    measure: quotient((r) => r.eventsPerSecond.median),
+    met: (value) => value >= min,
+    format: (value) => `${value.toFixed(2)}x`,
+    cpu: quotient((r) => r.eventsPerCpuSecond.median)
+  }
+}
 
 const targets: ReadonlyArray<Target> = [
   ratio("append-single", 0.8),
   ratio("append-batch", 0.7),
   ratio("read-stream", 0.6),
   ratio("read-all", 0.6),
-  {
-    target: "sqlite append-concurrent >= 5x sqlite append-single",
-    measure: (find) => {
-      const concurrent = find("sqlite", "append-concurrent")?.eventsPerSecond.median
-      const single = find("sqlite", "append-single")?.eventsPerSecond.median
-      return concurrent === undefined || single === undefined ? undefined : concurrent / single
-    },
-    met: (value) => value >= 5,
-    format: (value) => `${value.toFixed(2)}x`,
-    cpu: (find) => {
-      const concurrent = find("sqlite", "append-concurrent")?.eventsPerCpuSecond.median
-      const single = find("sqlite", "append-single")?.eventsPerCpuSecond.median
-      return concurrent === undefined || single === undefined ? undefined : concurrent / single
-    }
-  },
+  overSingle("sqlite", "append-concurrent", 5),
   {
     target: "sqlite read-all-1m peak RSS < 150 MB (heap capped)",
     measure: (find) => find("sqlite", "read-all-1m-heap64")?.peakRssMb,
@@ -132,7 +137,11 @@ const targets: ReadonlyArray<Target> = [
   },
   speed("append-single", 250_000),
   speed("append-batch", 1_000_000),
-  speed("read-all", 2_000_000)
+  speed("read-all", 2_000_000),
+  ratio("append-single", 0.8, "postgres"),
+  ratio("append-batch", 0.8, "postgres"),
+  overSingle("postgres", "append-concurrent", 3),
+  speed("read-all", 100_000, "postgres")
 ]
 
 /**

@@ -6,13 +6,13 @@
  */
 
 /**
- * The stores measured: the two Chronicle stores, and `bare`, the same schema and work on bare better-sqlite3 (the
- * physical limit a SQLite-backed store can approach).
+ * The stores measured: the Chronicle stores, `bare`, the same schema and work on bare better-sqlite3 (the physical
+ * limit a SQLite-backed store can approach), and `bare-pg`, the same for PostgreSQL on bare node-postgres.
  *
  * @since 0.1.0
  * @category models
  */
-export const storeNames = ["bare", "sqlite", "memory"] as const
+export const storeNames = ["bare", "sqlite", "memory", "bare-pg", "postgres"] as const
 
 /**
  * A store name.
@@ -21,6 +21,39 @@ export const storeNames = ["bare", "sqlite", "memory"] as const
  * @category models
  */
 export type StoreName = (typeof storeNames)[number]
+
+/**
+ * The stores on one machine's SQLite file or memory, and the stores on a PostgreSQL server.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const embeddedStores: ReadonlyArray<StoreName> = ["bare", "sqlite", "memory"]
+
+/**
+ * The stores on a PostgreSQL server (the run starts one unless `CHRONICLE_PG_URL` names one).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const postgresStores: ReadonlyArray<StoreName> = ["bare-pg", "postgres"]
+
+/**
+ * Whether a store runs on PostgreSQL.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const onPostgres = (store: StoreName): boolean => postgresStores.includes(store)
+
+/**
+ * The bare baseline a store is compared with: bare node-postgres for the PostgreSQL stores, bare better-sqlite3 for
+ * the others.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const baselineOf = (store: StoreName): StoreName => (onPostgres(store) ? "bare-pg" : "bare")
 
 /**
  * The workloads, in the order they run. A new one needs its name here, its parameters below, and an implementation
@@ -39,7 +72,8 @@ export const workloadNames = [
   "read-all-1m",
   "read-all-1m-heap64",
   "load-100k",
-  "load-100k-snapshot"
+  "load-100k-snapshot",
+  "append-processes"
 ] as const
 
 /**
@@ -86,8 +120,13 @@ export interface Workload {
   readonly bulkSetup: boolean
   readonly full: Params
   readonly quick: Params
-  /** The stores it runs on, when not all of them. */
-  readonly stores?: ReadonlyArray<StoreName>
+  /**
+   * The sizes on PostgreSQL, when they differ: a commit there waits for the WAL's flush to disk (a few milliseconds),
+   * so the SQLite sizes would take many minutes.
+   */
+  readonly postgres?: { readonly full: Params; readonly quick: Params }
+  /** The stores it runs on. */
+  readonly stores: ReadonlyArray<StoreName>
   /** Extra `node` flags for its measured worker. */
   readonly nodeFlags?: ReadonlyArray<string>
 }
@@ -107,7 +146,12 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     fresh: true,
     bulkSetup: false,
     full: { ...base, events: 100_000, streams: 1_000, batch: 1, repetitions: 5 },
-    quick: { ...base, events: 10_000, streams: 1_000, batch: 1, repetitions: 2 }
+    quick: { ...base, events: 10_000, streams: 1_000, batch: 1, repetitions: 2 },
+    postgres: {
+      full: { ...base, events: 2_000, streams: 1_000, batch: 1, repetitions: 5 },
+      quick: { ...base, events: 300, streams: 1_000, batch: 1, repetitions: 2 }
+    },
+    stores: storeNames
   },
   "append-batch": {
     name: "append-batch",
@@ -115,7 +159,12 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     fresh: true,
     bulkSetup: false,
     full: { ...base, events: 100_000, streams: 100, batch: 100, repetitions: 5 },
-    quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 }
+    quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 },
+    postgres: {
+      full: { ...base, events: 30_000, streams: 100, batch: 100, repetitions: 5 },
+      quick: { ...base, events: 3_000, streams: 100, batch: 100, repetitions: 2 }
+    },
+    stores: storeNames
   },
   "append-concurrent": {
     name: "append-concurrent",
@@ -123,7 +172,12 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     fresh: true,
     bulkSetup: false,
     full: { ...base, events: 100_000, streams: 100, batch: 1, repetitions: 5 },
-    quick: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 2 }
+    quick: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 2 },
+    postgres: {
+      full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 5 },
+      quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 }
+    },
+    stores: storeNames
   },
   "read-stream": {
     name: "read-stream",
@@ -131,7 +185,8 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     fresh: false,
     bulkSetup: false,
     full: { events: 100_000, streams: 1_000, batch: 100, background: 100_000, passes: 10, repetitions: 5 },
-    quick: { events: 10_000, streams: 100, batch: 100, background: 10_000, passes: 5, repetitions: 2 }
+    quick: { events: 10_000, streams: 100, batch: 100, background: 10_000, passes: 5, repetitions: 2 },
+    stores: storeNames
   },
   "read-all": {
     name: "read-all",
@@ -139,7 +194,8 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     fresh: false,
     bulkSetup: false,
     full: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 5 },
-    quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 }
+    quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 },
+    stores: storeNames
   },
   handle: {
     name: "handle",
@@ -148,7 +204,8 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     bulkSetup: false,
     // Each command loads its whole stream (50 events on average), so a repetition is slow: 3 keep the run short.
     full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
-    quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 }
+    quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 },
+    stores: embeddedStores
   },
   "read-all-1m": {
     name: "read-all-1m",
@@ -156,7 +213,8 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     fresh: false,
     bulkSetup: true,
     full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 3 },
-    quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 }
+    quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
+    stores: embeddedStores
   },
   // Loads of one long account (its length is `background`): here the rate is loads per second, not events.
   "load-100k": {
@@ -190,8 +248,35 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
     stores: ["bare", "sqlite"],
     nodeFlags: ["--max-old-space-size=64", "--max-semi-space-size=4"]
+  },
+  // Four OS processes, each with a pool of its own, appending single events to streams of their own at once.
+  "append-processes": {
+    name: "append-processes",
+    description: "4 processes, each with its own pool, appending single events to 25 streams of its own",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 4_000, streams: 100, batch: 1, repetitions: 5 },
+    quick: { ...base, events: 400, streams: 100, batch: 1, repetitions: 2 },
+    stores: postgresStores
   }
 }
+
+/**
+ * The sizes of a workload on a store: its PostgreSQL sizes on the PostgreSQL stores, when it has them.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const sizes = (workload: Workload, store: StoreName): { readonly full: Params; readonly quick: Params } =>
+  onPostgres(store) && workload.postgres !== undefined ? workload.postgres : workload
+
+/**
+ * How many processes `append-processes` runs.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const appendProcesses = 4
 
 /**
  * The parameters of the warm-up that precedes the measured repetitions: the quick size for workloads on a fresh
@@ -200,9 +285,9 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
  * @since 0.1.0
  * @category constructors
  */
-export const warmUp = (workload: Workload, params: Params): Params =>
+export const warmUp = (workload: Workload, store: StoreName, params: Params): Params =>
   workload.fresh
-    ? workload.quick
+    ? sizes(workload, store).quick
     : { ...params, events: Math.min(params.events, 100_000) / params.passes, passes: 1, repetitions: 1 }
 
 /**

@@ -12,12 +12,14 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { CommandLine, Count, Program } from "@chronicle/example-cli"
+import * as PostgresServer from "@chronicle/postgres-server"
 import Database from "better-sqlite3"
 import { Effect, Schema } from "effect"
+import pg from "pg"
 import * as BenchOptions from "./BenchOptions.js"
 import * as Report from "./Report.js"
 import { marker, type WorkerResult } from "./Result.js"
-import { type StoreName, storeNames, type WorkloadName, workloadNames, workloads } from "./Workload.js"
+import { onPostgres, type StoreName, storeNames, type WorkloadName, workloadNames, workloads } from "./Workload.js"
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const profileDir = path.join(benchDir, "results", "profiles")
@@ -79,10 +81,16 @@ const spawnWorker = (
 }
 
 /** One store × workload in fresh processes: a bulk setup process first when the workload has one, then the worker. */
-const runOne = (values: BenchOptions.Values, store: StoreName, name: WorkloadName): WorkerResult => {
+const runOne = (
+  values: BenchOptions.Values,
+  store: StoreName,
+  name: WorkloadName,
+  pgUrl: string | undefined
+): WorkerResult => {
   const common = [
     ...(values.quick ? ["--quick"] : []),
-    ...(values.repetitions === undefined ? [] : ["--repetitions", String(values.repetitions)])
+    ...(values.repetitions === undefined ? [] : ["--repetitions", String(values.repetitions)]),
+    ...(pgUrl === undefined || !onPostgres(store) ? [] : ["--pg-url", pgUrl])
   ]
   const args = ["--store", store, "--workload", name, ...common]
   const bulk = workloads[name].bulkSetup && store !== "memory"
@@ -125,7 +133,41 @@ const uncommitted = (): Array<string> =>
 
 const roundedLoad = () => os.loadavg().map((l) => Math.round(l * 100) / 100)
 
-const machine = (results: ReadonlyArray<WorkerResult>, loadAtStart: ReadonlyArray<number>) => {
+/**
+ * The PostgreSQL server the PostgreSQL stores run on: the one `CHRONICLE_PG_URL` names, or an embedded one started for
+ * the run (PostgreSQL's default settings: `fsync` and `synchronous_commit` on, every commit waits for the WAL's flush).
+ */
+const postgresServer = async (): Promise<{ readonly url: string; readonly stop: () => Promise<void> }> => {
+  const given = process.env[PostgresServer.urlVariable]
+  if (given !== undefined && given !== "") return { url: given, stop: async () => {} }
+  log("Starting an embedded PostgreSQL for the PostgreSQL stores...")
+  return PostgresServer.start()
+}
+
+/** The server's version and the settings that decide a commit's cost. */
+const postgresInfo = async (url: string) => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const show = async (name: string) => String((await client.query(`SHOW ${name}`)).rows[0]?.[name])
+    return {
+      version: await show("server_version"),
+      embedded: process.env[PostgresServer.urlVariable] === undefined,
+      fsync: await show("fsync"),
+      synchronousCommit: await show("synchronous_commit"),
+      sharedBuffers: await show("shared_buffers"),
+      walSyncMethod: await show("wal_sync_method")
+    }
+  } finally {
+    await client.end()
+  }
+}
+
+const machine = (
+  results: ReadonlyArray<WorkerResult>,
+  loadAtStart: ReadonlyArray<number>,
+  postgres: Awaited<ReturnType<typeof postgresInfo>> | null
+) => {
   const memory = new Database(":memory:")
   const sqlite = String(memory.prepare("SELECT sqlite_version()").pluck().get())
   memory.close()
@@ -143,7 +185,8 @@ const machine = (results: ReadonlyArray<WorkerResult>, loadAtStart: ReadonlyArra
     uncommittedPackageFiles: uncommitted(),
     date: new Date().toISOString(),
     loadAverage: { atStart: loadAtStart, atEnd: roundedLoad() },
-    sqlitePragmas: { sqlite: pragmas("sqlite") ?? null, bare: pragmas("bare") ?? null }
+    sqlitePragmas: { sqlite: pragmas("sqlite") ?? null, bare: pragmas("bare") ?? null },
+    postgres
   }
 }
 
@@ -153,30 +196,39 @@ const shown = (file: string) => {
   return relative.startsWith("..") ? file : relative
 }
 
-const run = (values: BenchOptions.Values): Effect.Effect<void, BenchFailed> => {
+const run = async (values: BenchOptions.Values): Promise<BenchFailed | undefined> => {
   const started = performance.now()
   const loadAtStart = roundedLoad()
   compile(values)
   const results: Array<WorkerResult> = []
   const failures: Array<string> = []
-  for (const name of selected(values.workload, workloadNames)) {
-    for (const store of selected(values.store, storeNames)) {
-      if (workloads[name].stores?.includes(store) === false) continue
+  const plan = selected(values.workload, workloadNames).flatMap((name) =>
+    selected(values.store, storeNames)
+      .filter((store) => workloads[name].stores.includes(store))
+      .map((store) => [name, store] as const)
+  )
+  const server = plan.some(([, store]) => onPostgres(store)) ? await postgresServer() : undefined
+  let postgres: Awaited<ReturnType<typeof postgresInfo>> | null = null
+  try {
+    if (server !== undefined) postgres = await postgresInfo(server.url)
+    for (const [name, store] of plan) {
       log(`▶ ${name} on ${store}`)
       const start = performance.now()
       try {
-        results.push(runOne(values, store, name))
+        results.push(runOne(values, store, name, server?.url))
       } catch (error) {
         failures.push(`${name} on ${store}: ${error instanceof Error ? error.message : String(error)}`)
         log(`  FAILED: ${failures[failures.length - 1]}`)
       }
       log(`  (${((performance.now() - start) / 1000).toFixed(1)} s)`)
     }
+  } finally {
+    await server?.stop()
   }
 
   const all = Report.records(results)
   const checks = Report.checkTargets(all)
-  const info = machine(results, loadAtStart)
+  const info = machine(results, loadAtStart, postgres)
   const output = {
     mode: values.quick ? "quick" : "full",
     complete: BenchOptions.isFull(values),
@@ -199,11 +251,23 @@ const run = (values: BenchOptions.Values): Effect.Effect<void, BenchFailed> => {
     const show = (p: typeof sqlite) => (p === null ? "–" : `${p.journalMode}/synchronous=${p.synchronous}`)
     console.log(`SQLite settings: store ${show(sqlite)}, bare ${show(bare)}`)
   }
+  if (postgres !== null) {
+    console.log(
+      `PostgreSQL ${postgres.version}${postgres.embedded ? " (embedded)" : ""}: fsync=${postgres.fsync}, ` +
+        `synchronous_commit=${postgres.synchronousCommit}, wal_sync_method=${postgres.walSyncMethod}, ` +
+        `shared_buffers=${postgres.sharedBuffers}`
+    )
+  }
   console.log(`\n${Report.table(all, checks)}`)
   if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`)
   console.log(`\nWrote ${shown(out)} in ${((performance.now() - started) / 1000).toFixed(0)} s`)
   if (values.profile) console.log(`CPU profiles in ${shown(profileDir)}`)
-  return failures.length > 0 ? Effect.fail(new BenchFailed({ failed: failures.length })) : Effect.void
+  return failures.length > 0 ? new BenchFailed({ failed: failures.length }) : undefined
 }
 
-Program.main(BenchOptions.commandLine, (values) => Effect.suspend(() => run(values)))
+Program.main(BenchOptions.commandLine, (values) =>
+  Effect.flatMap(
+    Effect.promise(() => run(values)),
+    (failed) => (failed === undefined ? Effect.void : Effect.fail(failed))
+  )
+)

@@ -6,9 +6,10 @@
  * `node --expose-gc --cpu-prof dist/src/worker.js --store sqlite --workload read-all --repetitions 1`
  * `node --import tsx --conditions=@chronicle/source --expose-gc src/worker.ts --store sqlite --workload read-all`
  *
- * Options: `--store bare|sqlite|memory`, `--workload <name>`, `--quick`, `--repetitions <n>`, `--database <file>` (read
- * an existing database), `--setup` (only bulk-insert the workload's data into `--database`, then exit),
- * `--cpu-profile <file>` (profile the measured repetitions only, into a `.cpuprofile`).
+ * Options: `--store bare|sqlite|memory|bare-pg|postgres`, `--workload <name>`, `--quick`, `--repetitions <n>`,
+ * `--database <file>` (read an existing database), `--setup` (only bulk-insert the workload's data into `--database`,
+ * then exit), `--pg-url <url>` (the PostgreSQL server of the PostgreSQL stores), `--cpu-profile <file>` (profile the
+ * measured repetitions only, into a `.cpuprofile`).
  *
  * @since 0.1.0
  */
@@ -23,7 +24,7 @@ import * as Bulk from "./Bulk.js"
 import * as Driver from "./Driver.js"
 import * as Profiler from "./Profiler.js"
 import { marker, peakRssMb, type WorkerResult } from "./Result.js"
-import { storeNames, type StoreName, type WorkloadName, workloadNames, workloads } from "./Workload.js"
+import { sizes, storeNames, type StoreName, type WorkloadName, workloadNames, workloads } from "./Workload.js"
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     repetitions: { type: "string" },
     database: { type: "string" },
     setup: { type: "boolean", default: false },
+    "pg-url": { type: "string" },
     "cpu-profile": { type: "string" }
   }
 })
@@ -45,7 +47,7 @@ const oneOf = <A extends string>(name: string, value: string | undefined, allowe
 
 const store: StoreName = oneOf("store", values.store, storeNames)
 const workload = workloads[oneOf<WorkloadName>("workload", values.workload, workloadNames)]
-const sized = values.quick ? workload.quick : workload.full
+const sized = values.quick ? sizes(workload, store).quick : sizes(workload, store).full
 const params =
   values.repetitions === undefined ? sized : { ...sized, repetitions: Math.max(1, Number(values.repetitions)) }
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -64,8 +66,22 @@ const setup = async (database: string) => {
 const measure = async (dir: string): Promise<WorkerResult> => {
   const profile = values["cpu-profile"]
   const profiler = profile === undefined ? Profiler.none : Profiler.toFile(profile)
-  const run: Driver.Run = { store, workload, params, dir, database: values.database, log, profiler }
-  const measured = store === "bare" ? Driver.runBare(run) : await Effect.runPromise(Driver.runChronicle(run))
+  const run: Driver.Run = {
+    store,
+    workload,
+    params,
+    dir,
+    database: values.database,
+    pgUrl: values["pg-url"],
+    log,
+    profiler
+  }
+  const measured =
+    store === "bare"
+      ? Driver.runBare(run)
+      : store === "bare-pg"
+        ? await Driver.runBarePg(run)
+        : await Effect.runPromise(Driver.runChronicle(run))
   return {
     store,
     workload: workload.name,

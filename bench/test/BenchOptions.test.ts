@@ -57,13 +57,16 @@ describe.concurrent("the bench's command line, through pnpm", () => {
     const outcome = await ProgramRun.pnpm(["bench", "--help"])
     expect(outcome.status).toBe(0)
     expect(outcome.stderr).toBe("")
-    expect(outcome.stdout).toContain("Measures every Chronicle store beside bare better-sqlite3")
+    expect(outcome.stdout).toContain("Measures every Chronicle store beside its bare baseline")
     for (const text of [
       "--store a,b",
       "--workload a,b",
       "--quick",
       "--out FILE",
       "load-100k-snapshot",
+      "append-processes",
+      "bare-pg",
+      "CHRONICLE_PG_URL",
       "partial.json"
     ]) {
       expect(outcome.stdout).toContain(text)
@@ -73,7 +76,10 @@ describe.concurrent("the bench's command line, through pnpm", () => {
 
   it.each([
     [["--bogus"], 'bench: unknown option "--bogus"; see --help'],
-    [["--store", "postgres"], 'bench: unknown --store "postgres": choose from bare, sqlite, memory; see --help']
+    [
+      ["--store", "mysql"],
+      'bench: unknown --store "mysql": choose from bare, sqlite, memory, bare-pg, postgres; see --help'
+    ]
   ])("bench %j: one line, exit code 2, nothing run", async (args, line) => {
     const outcome = await ProgramRun.pnpm(["bench", ...args])
     expect(ProgramRun.errorLines(outcome)).toEqual([line])

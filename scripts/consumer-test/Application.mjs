@@ -50,9 +50,10 @@ export const switchTo = (app, manager, versions) => {
 
 /**
  * Checks the installed application: one effect, the effect family at `versions`; type-checks and builds it strictly,
- * runs its program on SQLite and in memory, and its tests from vitest and from node:test.
+ * runs its program in memory, on SQLite and on PostgreSQL (a new database at `postgresUrl`), and its tests from vitest
+ * and from node:test.
  */
-export const exercise = (app, manager, end, versions) => {
+export const exercise = (app, manager, end, versions, postgresUrl) => {
   const copies = effectCopies(app)
   if (copies.length !== 1)
     fail(`${manager} at the ${end} end: ${copies.length} copies of effect (${copies.join(", ")})`)
@@ -68,9 +69,9 @@ export const exercise = (app, manager, end, versions) => {
   const script = (name, ...args) =>
     run(`${manager} run ${name}`, [...managers[manager].run, name, ...args], { cwd: app })
   script("build")
-  const output = script("start", path.join(app, `${end}.db`))
+  const output = script("start", path.join(app, `${end}.db`), postgresUrl)
   const expected = "list milk, eggs at version 2, balance 2500 at version 2"
-  for (const store of ["memory", "sqlite"]) {
+  for (const store of ["memory", "sqlite", "postgres"]) {
     if (!output.includes(`${store}: ${expected}`))
       fail(`the program on ${store} did not print "${expected}":\n${output}`)
   }

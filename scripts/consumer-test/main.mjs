@@ -3,8 +3,9 @@
 // installs them into two scratch applications in a temporary directory, one with npm and one with pnpm, made from
 // `app/` as the README's "Add Chronicle to your app" describes. Each application is installed with the lowest effect
 // of the claimed range (and the lowest @effect/* peers), then with the highest, re-installing only those. At each of
-// the four points it type-checks the application strictly (skipLibCheck off), runs a program on SQLite and in memory,
-// and runs the testkit from vitest and from node:test. Last, an effect older than the range is refused at install and
+// the four points it type-checks the application strictly (skipLibCheck off), runs a program in memory, on SQLite and
+// on PostgreSQL (a database of its own on an embedded server the test starts, or on CHRONICLE_PG_URL's server), and
+// runs the testkit from vitest and from node:test. Last, an effect older than the range is refused at install and
 // at import. The test fails on a second copy of effect, on a tarball that carries tests, build info or configuration,
 // and on any warning about versions or peer dependencies.
 //
@@ -18,6 +19,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { exercise, make, managers, refuses, switchTo } from "./Application.mjs"
 import { run, seconds, start } from "./Commands.mjs"
+import * as Postgres from "./Postgres.mjs"
 import { ends, versionsIn } from "./EffectVersions.mjs"
 import { pack } from "./Tarballs.mjs"
 
@@ -46,21 +48,27 @@ const background =
       })
     : undefined
 
+const postgres = await Postgres.server(root)
+console.log(`PostgreSQL for the programs: ${postgres.shown}`)
 const timings = []
-for (const manager of ["pnpm", "npm"].filter((name) => checked.includes(name))) {
-  const app = apps[manager]
-  let since = Date.now()
-  console.log(`${manager}: the lowest effect`)
-  if (manager === "npm" && background !== undefined) await background
-  else run(`${manager} install`, managers[manager].install, { cwd: app })
-  exercise(app, manager, "lowest", range.lowest)
-  timings.push(`${manager} at the lowest ${seconds(since)}`)
-  since = Date.now()
-  console.log(`${manager}: the highest effect`)
-  switchTo(app, manager, range.highest)
-  exercise(app, manager, "highest", range.highest)
-  refuses(app, manager, older, range.range)
-  timings.push(`${manager} at the highest ${seconds(since)}`)
+try {
+  for (const manager of ["pnpm", "npm"].filter((name) => checked.includes(name))) {
+    const app = apps[manager]
+    let since = Date.now()
+    console.log(`${manager}: the lowest effect`)
+    if (manager === "npm" && background !== undefined) await background
+    else run(`${manager} install`, managers[manager].install, { cwd: app })
+    exercise(app, manager, "lowest", range.lowest, await postgres.database(`consumer_${manager}_lowest`))
+    timings.push(`${manager} at the lowest ${seconds(since)}`)
+    since = Date.now()
+    console.log(`${manager}: the highest effect`)
+    switchTo(app, manager, range.highest)
+    exercise(app, manager, "highest", range.highest, await postgres.database(`consumer_${manager}_highest`))
+    refuses(app, manager, older, range.range)
+    timings.push(`${manager} at the highest ${seconds(since)}`)
+  }
+} finally {
+  await postgres.stop()
 }
 
 if (keep) console.log(`kept ${scratch}`)

@@ -1,7 +1,8 @@
 /**
- * `pnpm demo`: the bank demonstration on a SQLite file (default), a file you name (`--db PATH`), or in memory
- * (`--memory`). `--fresh` deletes the file first; without it a second run continues the history. Mistakes on the
- * command line and unusable files are one line on stderr and a non-zero exit (see `@chronicle/example-cli`).
+ * `pnpm demo`: the bank demonstration on a SQLite file (default), a file you name (`--db PATH`), a PostgreSQL database
+ * (`--pg URL`, or `CHRONICLE_PG_URL`), or in memory (`--memory`). `--fresh` deletes the file first; without it a second
+ * run continues the history. Mistakes on the command line and unusable files or servers are one line on stderr and a
+ * non-zero exit (see `@chronicle/example-cli`).
  *
  * @since 0.1.0
  */
@@ -9,8 +10,9 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { BankAccount } from "@chronicle/bank-account"
 import type { EventStore } from "@chronicle/core"
-import { CommandLine, DatabaseFile, Program } from "@chronicle/example-cli"
+import { CommandLine, Program, Storage } from "@chronicle/example-cli"
 import { InMemoryEventStore } from "@chronicle/store-memory"
+import { PostgresEventStore } from "@chronicle/store-postgres"
 import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { Console, Effect, Layer } from "effect"
 import * as Demo from "./Demo.js"
@@ -22,20 +24,23 @@ const defaults = {
 
 const commandLine = CommandLine.make({
   name: "demo",
-  usage: "npx -y pnpm@10.34.8 demo [--fresh] [--db PATH | --memory]",
+  usage: "npx -y pnpm@10.34.8 demo [--fresh] [--db PATH | --pg URL | --memory]",
   summary:
     "The bank demonstration on Chronicle: two accounts, deposits and withdrawals, a rule the domain enforces, the " +
     "event stream,\nthe balance read model, an account reloaded from its events, and a concurrency conflict " +
-    "resolved by the retrying handler.\nIts events go to a SQLite file, so a second run continues the history.",
+    "resolved by the retrying handler.\nIts events go to a SQLite file (or PostgreSQL), so a second run continues the " +
+    "history.",
   flags: {
-    ...DatabaseFile.flags("examples/bank-demo/.chronicle/bank-demo.db"),
+    ...Storage.flags("examples/bank-demo/.chronicle/bank-demo.db"),
     memory: CommandLine.toggle("run on the in-memory store: nothing is kept")
   },
   exclusive: [
     ["memory", "fresh", "the in-memory store starts empty on every run"],
-    ["memory", "db", "the in-memory store keeps no file"]
+    ["memory", "db", "the in-memory store keeps no file"],
+    ["memory", "pg", "the in-memory store keeps no database"],
+    ...Storage.exclusive
   ],
-  notes: ["CHRONICLE_DATA_DIR=DIR keeps the default file in DIR instead."]
+  notes: ["CHRONICLE_DATA_DIR=DIR keeps the default file in DIR instead.", Storage.note]
 })
 
 /** The store, and the `BankAccount` service over it. */
@@ -48,5 +53,13 @@ Program.main(commandLine, (values) =>
         Effect.zipRight(Demo.run),
         Effect.provide(withAccounts(InMemoryEventStore.layer))
       )
-    : DatabaseFile.use(values, defaults, (filename) => withAccounts(SqliteEventStore.layer({ filename })), Demo.run)
+    : Storage.use(
+        values,
+        defaults,
+        {
+          sqlite: (filename) => withAccounts(SqliteEventStore.layer({ filename })),
+          postgres: (url) => withAccounts(PostgresEventStore.layer({ url }))
+        },
+        Demo.run
+      )
 )

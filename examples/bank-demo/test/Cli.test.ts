@@ -42,8 +42,10 @@ describe.concurrent("bank demo command line", () => {
       expect(outcome.status).toBe(0)
       expect(outcome.stderr).toBe("")
       expect(outcome.stdout).toMatch(/^The bank demonstration on Chronicle: /)
-      expect(outcome.stdout).toContain("Usage: npx -y pnpm@10.34.8 demo [--fresh] [--db PATH | --memory]")
-      for (const flag of ["--db PATH", "--fresh", "--memory", "-h, --help"]) expect(outcome.stdout).toContain(flag)
+      expect(outcome.stdout).toContain("Usage: npx -y pnpm@10.34.8 demo [--fresh] [--db PATH | --pg URL | --memory]")
+      for (const flag of ["--db PATH", "--fresh", "--pg URL", "--memory", "-h, --help", "CHRONICLE_PG_URL=URL"]) {
+        expect(outcome.stdout).toContain(flag)
+      }
       expect(outcome.stdout).not.toContain("\u001b")
     }
   })
@@ -68,6 +70,41 @@ describe.concurrent("bank demo command line", () => {
       await demo(["--memory", "--fresh"]),
       2,
       "demo: --memory and --fresh cannot be combined: the in-memory store starts empty on every run; see --help"
+    )
+  })
+
+  it("--pg with something that is not a PostgreSQL URL, from the flag or CHRONICLE_PG_URL: one line, exit code 2", async () => {
+    expectOneLine(
+      await demo(["--pg", "bank.db"]),
+      2,
+      'demo: --pg needs a PostgreSQL URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE, not "bank.db"; see --help'
+    )
+    expectOneLine(
+      await demo([], { env: { CHRONICLE_PG_URL: "mysql://host/bank" } }),
+      2,
+      'demo: CHRONICLE_PG_URL needs a PostgreSQL URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE, not "mysql://host/bank"; see --help'
+    )
+  })
+
+  it("--pg with a server that is not there: one line naming it (without its password), exit code 1", async () => {
+    expectOneLine(
+      await demo(["--pg", "postgres://me:secret@127.0.0.1:1/bank"]),
+      1,
+      "demo: cannot use PostgreSQL at postgres://me:***@127.0.0.1:1/bank: connect ECONNREFUSED 127.0.0.1:1; " +
+        "check the URL (--pg URL or CHRONICLE_PG_URL), and that the server is running"
+    )
+  })
+
+  it("--pg with --db or --memory: refused in one line, exit code 2", async () => {
+    expectOneLine(
+      await demo(["--pg", "postgres://h/db", "--db", "x.db"]),
+      2,
+      "demo: --pg and --db cannot be combined: --pg names a PostgreSQL database, --db a SQLite file; see --help"
+    )
+    expectOneLine(
+      await demo(["--memory", "--pg", "postgres://h/db"]),
+      2,
+      "demo: --memory and --pg cannot be combined: the in-memory store keeps no database; see --help"
     )
   })
 

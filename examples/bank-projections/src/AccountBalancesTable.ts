@@ -9,24 +9,25 @@ import { Projection, type RecordedEvent } from "@chronicle/core"
 import { SqlClient, type SqlError } from "@effect/sql"
 import { Effect, Option } from "effect"
 
+/** A row as it comes back: PostgreSQL returns BIGINT columns as strings, SQLite as numbers. */
 interface Row {
   readonly account_id: string
   readonly owner: string
-  readonly balance: number
+  readonly balance: number | string
   readonly status: "active" | "closed"
-  readonly last_updated: number
+  readonly last_updated: number | string
 }
 
 const toBalance = (row: Row): AccountBalances.AccountBalance => ({
   accountId: row.account_id,
   owner: row.owner,
-  balance: Money.unsafeMake(row.balance),
+  balance: Money.unsafeMake(Number(row.balance)),
   status: row.status,
-  lastUpdated: new Date(row.last_updated)
+  lastUpdated: new Date(Number(row.last_updated))
 })
 
 /**
- * Creates the table if it is missing.
+ * Creates the table if it is missing (the same SQL on SQLite and PostgreSQL).
  *
  * @since 0.1.0
  * @category schema
@@ -37,9 +38,9 @@ export const migrate: Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient
     account_id TEXT PRIMARY KEY NOT NULL,
     stream_id TEXT NOT NULL UNIQUE,
     owner TEXT NOT NULL,
-    balance INTEGER NOT NULL,
+    balance BIGINT NOT NULL,
     status TEXT NOT NULL,
-    last_updated INTEGER NOT NULL
+    last_updated BIGINT NOT NULL
   )`
 ).pipe(Effect.asVoid)
 
@@ -61,7 +62,8 @@ const applyOne = (sql: SqlClient.SqlClient, event: RecordedEvent.RecordedEvent<B
 
 /**
  * The projection that keeps `account_balances`. Run it with `ProjectionRunner` and a `CheckpointStore` on the same
- * database (`SqliteCheckpointStore`), so each page of updates commits together with its checkpoint.
+ * database (`SqliteCheckpointStore`, `PostgresCheckpointStore`), so each page of updates commits together with its
+ * checkpoint.
  *
  * @since 0.1.0
  * @category projections
@@ -113,5 +115,5 @@ export const accounts: Effect.Effect<
  */
 export const totalHeld: Effect.Effect<number, SqlError.SqlError, SqlClient.SqlClient> = Effect.flatMap(
   SqlClient.SqlClient,
-  (sql) => sql<{ readonly total: number | null }>`SELECT SUM(balance) AS total FROM account_balances`
-).pipe(Effect.map((rows) => rows[0]?.total ?? 0))
+  (sql) => sql<{ readonly total: number | string | null }>`SELECT SUM(balance) AS total FROM account_balances`
+).pipe(Effect.map((rows) => Number(rows[0]?.total ?? 0)))

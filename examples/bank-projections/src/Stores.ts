@@ -1,14 +1,15 @@
 /**
  * The stores every example here runs on — events, checkpoints, snapshots and the `account_balances` table in one
- * SQLite file, over one connection — and the command line they share: `--db PATH`, `--fresh`, `--help`, with
- * one-line errors (see `@chronicle/example-cli`).
+ * SQLite file over one connection, or in one PostgreSQL database over one pool — and the command line they share:
+ * `--db PATH`, `--fresh`, `--pg URL`, `--help`, with one-line errors (see `@chronicle/example-cli`).
  *
  * @since 0.1.0
  */
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { CheckpointStore, EventStore, SnapshotStore, StorageError } from "@chronicle/core"
-import { CommandLine, DatabaseFile, Program } from "@chronicle/example-cli"
+import { CommandLine, Program, Storage } from "@chronicle/example-cli"
+import { PostgresCheckpointStore, PostgresEventStore, PostgresSnapshotStore } from "@chronicle/store-postgres"
 import { SqliteCheckpointStore, SqliteEventStore, SqliteSnapshotStore } from "@chronicle/store-sqlite"
 import type { SqlClient } from "@effect/sql"
 import { type Effect, Layer } from "effect"
@@ -39,6 +40,24 @@ export const layer = (
     SqliteEventStore.layerWithClient({ filename })
   )
 
+/**
+ * The stores in one PostgreSQL database, over one pool (a projection's page and its checkpoint commit in one
+ * transaction with the read model's table).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerPostgres = (
+  url: string
+): Layer.Layer<
+  Stores,
+  PostgresEventStore.MakeError | StorageError.StorageError | PostgresEventStore.InvalidIdentifier
+> =>
+  Layer.provideMerge(
+    Layer.mergeAll(PostgresCheckpointStore.layer(), PostgresSnapshotStore.layer()),
+    PostgresEventStore.layerWithClient({ url })
+  )
+
 /** Where the examples keep their files unless told otherwise: `examples/bank-projections/.chronicle/`. */
 const directory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".chronicle")
 
@@ -57,7 +76,8 @@ export interface Example<Flags extends Record<string, CommandLine.Flag>> {
 
 /**
  * Runs an example as a command-line program on its SQLite file: `examples/bank-projections/.chronicle/NAME.db` (or
- * under `CHRONICLE_DATA_DIR`), or `--db PATH`; `--fresh` deletes it first.
+ * under `CHRONICLE_DATA_DIR`), or `--db PATH`; `--fresh` deletes it first; or on PostgreSQL with `--pg URL` (or
+ * `CHRONICLE_PG_URL`).
  *
  * @since 0.1.0
  * @category running
@@ -71,14 +91,20 @@ export const main = <const Flags extends Record<string, CommandLine.Flag>, E>(
   )
   const commandLine = CommandLine.make({
     name: `example:${example.name}`,
-    usage: `npx -y pnpm@10.34.8 example:${example.name} [--fresh] [--db PATH]${own.join("")}`,
+    usage: `npx -y pnpm@10.34.8 example:${example.name} [--fresh] [--db PATH | --pg URL]${own.join("")}`,
     summary: example.summary,
-    flags: { ...DatabaseFile.flags(`examples/bank-projections/.chronicle/${example.name}.db`), ...example.flags },
-    notes: ["CHRONICLE_DATA_DIR=DIR keeps the default file in DIR instead."]
+    flags: { ...Storage.flags(`examples/bank-projections/.chronicle/${example.name}.db`), ...example.flags },
+    exclusive: Storage.exclusive,
+    notes: ["CHRONICLE_DATA_DIR=DIR keeps the default file in DIR instead.", Storage.note]
   })
   Program.main(commandLine, (values) => {
-    // The compiler cannot narrow the merged generic flags back to `db` and `fresh`; they are DatabaseFile's.
-    const file = values as unknown as CommandLine.Values<ReturnType<typeof DatabaseFile.flags>>
-    return DatabaseFile.use(file, { directory, name: `${example.name}.db` }, layer, program(values))
+    // The compiler cannot narrow the merged generic flags back to `db`, `fresh` and `pg`; they are Storage's.
+    const store = values as unknown as CommandLine.Values<ReturnType<typeof Storage.flags>>
+    return Storage.use(
+      store,
+      { directory, name: `${example.name}.db` },
+      { sqlite: layer, postgres: layerPostgres },
+      program(values)
+    )
   })
 }

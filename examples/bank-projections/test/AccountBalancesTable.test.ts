@@ -4,16 +4,31 @@ import * as path from "node:path"
 import { AccountBalances } from "@chronicle/bank-account"
 import { CheckpointStore, EventStore, Position, ProjectionRunner } from "@chronicle/core"
 import * as ProgramRun from "@chronicle/example-cli/ProgramRun"
+import { createDatabase } from "@chronicle/postgres-server"
+import { serverUrl } from "@chronicle/postgres-server/vitest"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as AccountBalancesTable from "../src/AccountBalancesTable.js"
 import { seed } from "../src/Seed.js"
 import * as Stores from "../src/Stores.js"
 
-const tempDatabase = Effect.acquireRelease(
-  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-balances-"))),
-  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
-).pipe(Effect.map((dir) => path.join(dir, "bank.db")))
+/** Where a test keeps its stores: a new SQLite file, or a new PostgreSQL database; and the layer over them. */
+const databases = {
+  SQLite: {
+    make: Effect.acquireRelease(
+      Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-balances-"))),
+      (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+    ).pipe(Effect.map((dir) => path.join(dir, "bank.db"))),
+    layer: Stores.layer
+  },
+  PostgreSQL: {
+    make: Effect.acquireRelease(
+      Effect.promise(() => createDatabase(serverUrl(), "balances")),
+      (database) => Effect.promise(() => database.drop())
+    ).pipe(Effect.map((database) => database.url)),
+    layer: Stores.layerPostgres
+  }
+} as const
 
 /** The table, and the in-memory model replayed up to `position`, as comparable rows. */
 const tableAndReplay = (position: Position.Position) =>
@@ -24,13 +39,16 @@ const tableAndReplay = (position: Position.Position) =>
     return { table: rows.map(plain), replay: replay.map(plain) }
   })
 
-/** A SQLite position as the count of events up to it. */
-const counter = (position: Position.Position) => Number(Position.format(position))
+/**
+ * A position as the count of events up to it, on a store written by one writer without rollbacks: SQLite's counter,
+ * PostgreSQL's sequence (the second number of its pairs).
+ */
+const counter = (position: Position.Position) => Number(Position.format(position).split(":").at(-1))
 
-describe("account_balances", () => {
+describe.each(Object.entries(databases))("account_balances on %s", (_, database) => {
   it.scoped("the table kept by the projection equals an in-memory replay", () =>
     Effect.gen(function* () {
-      const filename = yield* tempDatabase
+      const location = yield* database.make
       yield* Effect.gen(function* () {
         yield* AccountBalancesTable.migrate
         yield* seed(40, 20)
@@ -42,7 +60,7 @@ describe("account_balances", () => {
           yield* AccountBalancesTable.totalHeld,
           AccountBalances.totalHeld(yield* AccountBalances.asOf(done.position))
         )
-      }).pipe(Effect.provide(Stores.layer(filename)))
+      }).pipe(Effect.provide(database.layer(location)))
     })
   )
 
@@ -51,21 +69,22 @@ describe("account_balances", () => {
     () =>
       Effect.scoped(
         Effect.gen(function* () {
-          const filename = yield* tempDatabase
+          const location = yield* database.make
           const head = yield* Effect.gen(function* () {
             yield* seed(200, 29)
             return yield* Effect.flatMap(EventStore.EventStore, (s) => s.headPosition)
-          }).pipe(Effect.provide(Stores.layer(filename)))
-          // On SQLite, positions count events: the seed wrote 6,000.
-          assert.strictEqual(Position.format(head), "6000")
+          }).pipe(Effect.provide(database.layer(location)))
+          // The seed wrote 6,000 events.
+          assert.strictEqual(counter(head), 6000)
 
           const child = ProgramRun.start(
             process.execPath,
-            ProgramRun.tsxArguments(path.join(import.meta.dirname, "fixtures", "catchUpChild.ts"), [filename]),
+            ProgramRun.tsxArguments(path.join(import.meta.dirname, "fixtures", "catchUpChild.ts"), [location]),
             { cwd: path.join(import.meta.dirname, "..") }
           )
           yield* Effect.addFinalizer(() => Effect.sync(() => child.process.kill("SIGKILL")))
-          const reached = () => Math.max(0, ...[...child.stdout().matchAll(/progress (\d+)/g)].map((m) => Number(m[1])))
+          const reached = () =>
+            Math.max(0, ...[...child.stdout().matchAll(/progress (?:\d+:)?(\d+)/g)].map((m) => Number(m[1])))
           while (reached() < 1500) {
             if (child.process.exitCode !== null) assert.fail(`the runner exited early: ${child.stderr()}`)
             yield* Effect.sleep("10 millis")
@@ -90,7 +109,7 @@ describe("account_balances", () => {
             const finished = yield* tableAndReplay(head)
             assert.strictEqual(finished.table.length, 200)
             assert.deepStrictEqual(finished.table, finished.replay)
-          }).pipe(Effect.provide(Stores.layer(filename)))
+          }).pipe(Effect.provide(database.layer(location)))
         })
       ),
     60_000

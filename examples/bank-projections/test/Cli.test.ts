@@ -29,14 +29,24 @@ describe.concurrent("bank-projections examples' command line", () => {
     expect(outcome.status).toBe(0)
     expect(outcome.stderr).toBe("")
     expect(outcome.stdout.startsWith(summary)).toBe(true)
-    expect(outcome.stdout).toContain(`Usage: npx -y pnpm@10.34.8 example:${name} [--fresh] [--db PATH]`)
-    for (const flag of ["--db PATH", "--fresh", "-h, --help", ...own]) expect(outcome.stdout).toContain(flag)
+    expect(outcome.stdout).toContain(`Usage: npx -y pnpm@10.34.8 example:${name} [--fresh] [--db PATH | --pg URL]`)
+    for (const flag of ["--db PATH", "--fresh", "--pg URL", "-h, --help", ...own])
+      expect(outcome.stdout).toContain(flag)
     expect(outcome.stdout).toContain(`examples/bank-projections/.chronicle/${name}.db`)
     expect(outcome.stdout).not.toContain("\u001b")
   })
 
   it("an unknown flag: one line that says see --help, exit code 2", async () => {
     expectOneLine(await example("rebuild", ["--bogus"]), 2, 'example:rebuild: unknown option "--bogus"; see --help')
+  })
+
+  it("--pg with --fresh: refused in one line, exit code 2", async () => {
+    expectOneLine(
+      await example("rebuild", ["--pg", "postgres://h/db", "--fresh"]),
+      2,
+      "example:rebuild: --pg and --fresh cannot be combined: --fresh deletes a SQLite file; to start over on " +
+        "PostgreSQL, give an empty database; see --help"
+    )
   })
 
   it("--transactions that is not a whole number of at least 1: one line, exit code 2", async () => {

@@ -88,7 +88,8 @@ const collected = (stream: Readable): (() => string) => {
 }
 
 /**
- * Starts a command. Colours are off (`NO_COLOR=1`), as in any log.
+ * Starts a command. Colours are off (`NO_COLOR=1`), as in any log, and `CHRONICLE_PG_URL` is unset unless
+ * `options.env` sets it: the tests' server is theirs, not the examples'.
  *
  * @since 0.1.0
  * @category running
@@ -96,7 +97,8 @@ const collected = (stream: Readable): (() => string) => {
 export const start = (command: string, args: ReadonlyArray<string>, options: Options = {}): Running => {
   const child = spawn(command, args, {
     cwd: options.cwd ?? repositoryRoot,
-    env: environment({ ...process.env, NO_COLOR: "1", ...options.env }),
+    // CHRONICLE_PG_URL puts the examples on PostgreSQL; a test that runs one there says so in `options.env`.
+    env: environment({ ...process.env, NO_COLOR: "1", CHRONICLE_PG_URL: undefined, ...options.env }),
     stdio: ["ignore", "pipe", "pipe"],
     timeout: options.timeout ?? 120_000,
     ...(options.unprivileged === true && unprivilegedId !== undefined ? unprivilegedId : {})

@@ -29,3 +29,10 @@ export * as DatabaseFile from "./DatabaseFile.js"
  * @since 0.1.0
  */
 export * as Count from "./Count.js"
+
+/**
+ * Where an example keeps its events: a SQLite file, or PostgreSQL with `--pg URL` (or `CHRONICLE_PG_URL`).
+ *
+ * @since 0.1.0
+ */
+export * as Storage from "./Storage.js"

@@ -1,12 +1,15 @@
 // Every command README.md prints, run exactly as it is written — through `npx -y pnpm@10.34.8`, from the repository
 // root — and checked by what it prints and leaves behind. The table below holds each command with its check; the
 // first test holds the table to the README, so a command added to the README, or changed there, fails until a test
-// runs it. Default database files go to a temporary CHRONICLE_DATA_DIR, never to the examples' own `.chronicle/`.
+// runs it. Default database files go to a temporary CHRONICLE_DATA_DIR, never to the examples' own `.chronicle/`;
+// `URL` is a new database on the test run's PostgreSQL server.
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as ProgramRun from "@chronicle/example-cli/ProgramRun"
+import { createDatabase } from "@chronicle/postgres-server"
+import { serverUrl } from "@chronicle/postgres-server/vitest"
 import { afterAll, describe, expect, it } from "vitest"
 
 const root = ProgramRun.repositoryRoot
@@ -44,6 +47,8 @@ const notRunHere: Record<string, string> = {
     "test:consumer installs the packed packages with these dependencies into a scratch pnpm application (the packages are not on the registry)",
   [`${prefix}add --save-dev @chronicle/testkit vitest@^3.2.0 @effect/vitest@^0.29.0`]:
     "test:consumer installs these into its scratch pnpm application",
+  [`${prefix}add @chronicle/store-postgres @effect/sql-pg@^0.53.0`]:
+    "test:consumer installs the packed store-postgres with @effect/sql-pg into its scratch pnpm application",
   [`${prefix}approve-builds`]: "it asks questions; test:consumer's scratch application allows the build in its settings"
 }
 
@@ -52,8 +57,12 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
 let scratchCount = 0
 const freshDir = () => fs.mkdtempSync(path.join(scratch, `${++scratchCount}-`))
 
+/** A new, empty database on the run's server, for a command's `URL`. */
+const freshDatabase = async () => (await createDatabase(serverUrl(), "readme")).url
+
 /**
- * Runs a README command word for word, with `PATH` replaced by a file, the default files in `dataDir`; checks that it
+ * Runs a README command word for word, with `PATH` replaced by a file and `URL` by a database, the default files in
+ * `dataDir`; checks that it
  * succeeded without a word on stderr (the bench logs its progress there), and returns what the program printed
  * (pnpm's own header lines dropped).
  */
@@ -62,6 +71,7 @@ const runExactly = async (
   options: {
     readonly dataDir?: string
     readonly file?: string
+    readonly url?: string
     readonly extra?: ReadonlyArray<string>
     readonly progress?: (stderr: string) => void
   } = {}
@@ -69,7 +79,9 @@ const runExactly = async (
   const words = command
     .slice(prefix.length)
     .split(" ")
-    .map((word) => (word === "PATH" && options.file !== undefined ? options.file : word))
+    .map((word) =>
+      word === "PATH" && options.file !== undefined ? options.file : word === "URL" && options.url ? options.url : word
+    )
   const outcome = await ProgramRun.pnpm([...words, ...(options.extra ?? [])], {
     env: { CHRONICLE_DATA_DIR: options.dataDir ?? freshDir() }
   })
@@ -83,7 +95,7 @@ const lineOf = (output: string, start: string) => output.split("\n").find((line)
 
 const demoEnding = "ACC-001 after both: balance $1,250.00, version 8"
 
-const publishable = ["core", "bank-account", "store-memory", "store-sqlite", "testkit"]
+const publishable = ["core", "sql", "bank-account", "store-memory", "store-sqlite", "store-postgres", "testkit"]
 
 /** `build` and `bench` both build the packages' `dist/`: the two commands run one after the other, not at once. */
 let building: Promise<unknown> = Promise.resolve()
@@ -138,6 +150,18 @@ const table: Record<string, () => Promise<void>> = {
     expect(output).toContain(demoEnding)
     expect(fs.readdirSync(dataDir)).toEqual([])
   },
+  [`${prefix}demo --pg URL`]: async () => {
+    const url = await freshDatabase()
+    const first = await runExactly(`${prefix}demo --pg URL`, { url })
+    const shown = url.replace(/:[^:@/]+@/, ":***@")
+    expect(lineOf(first, "Store:")).toBe(`Store: PostgreSQL database ${shown}`)
+    expect(first).toMatch(/^ {2}version 5, position \d+:5: MoneyWithdrawn /m)
+    expect(first).toContain(demoEnding)
+    // A second run continues the history in the same database.
+    const second = await runExactly(`${prefix}demo --pg URL`, { url })
+    expect(second).toContain("ACC-001 exists already: continuing its history from an earlier run")
+    expect(second).toContain("ACC-001 after both: balance $2,500.00, version 15")
+  },
   [`${prefix}example:tour`]: async () => {
     // The tour keeps counter.db in examples/bank-demo/, as the README says: a second run continues from the first.
     const read = (output: string) => {
@@ -171,6 +195,16 @@ const table: Record<string, () => Promise<void>> = {
     expect(second).toContain("Events were seeded by an earlier run")
     expect(second).toContain("now at position 10000 (0 new events)")
     expect(second).toContain("The table equals an in-memory replay of the same events.")
+  },
+  [`${prefix}example:rebuild --pg URL`]: async () => {
+    const url = await freshDatabase()
+    const output = await runExactly(`${prefix}example:rebuild --pg URL`, { url })
+    expect(lineOf(output, "Store:")).toBe(`Store: PostgreSQL database ${url.replace(/:[^:@/]+@/, ":***@")}`)
+    for (const line of ["Seeded 10,000 events", "Rebuilt: 10,000 events replayed", "200 accounts, total held"]) {
+      expect(output).toContain(line)
+    }
+    expect(output).toMatch(/^ {2}10,000 events replayed, at position (\d+):10000 of \1:10000, [\d,]+ events\/s$/m)
+    expect(output).toContain("The table equals an in-memory replay of the same events.")
   },
   [`${prefix}example:snapshots`]: async () => {
     const dataDir = freshDir()

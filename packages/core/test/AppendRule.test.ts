@@ -163,4 +163,14 @@ describe("AppendRule.decide", () => {
     assert.isFalse(AppendRule.needsStoredIds(request([prepared(1)], ExpectedVersion.any)))
     assert.isFalse(AppendRule.needsStoredIds(request([], ExpectedVersion.any)))
   })
+
+  it.prop(
+    "acceptedVersions is the range of versions the expectation matches",
+    [expectation, FastCheck.nat({ max: 12 })],
+    ([expected, version]) => {
+      const [min, max] = AppendRule.acceptedVersions(expected)
+      assert.strictEqual(min <= version && version <= max, ExpectedVersion.matches(expected, version))
+      assert.isTrue(Number.isSafeInteger(min) && Number.isSafeInteger(max) && min <= max)
+    }
+  )
 })

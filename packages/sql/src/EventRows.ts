@@ -119,6 +119,23 @@ export const insertedPositions = (
 }
 
 /**
+ * The result of a batch of `count` events that one statement wrote and returned the insert rows of (in any order):
+ * the stream's version after it, and the positions in batch order.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const written = (
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  position: PositionColumns
+): { readonly version: number; readonly positions: ReadonlyArray<Position.Position> } => {
+  let first = Number.MAX_SAFE_INTEGER
+  for (const row of rows) first = Math.min(first, asNumber(row[0]))
+  const current = first - 1
+  return { version: current + rows.length, positions: insertedPositions(rows, current, position) }
+}
+
+/**
  * A stream's version from the one-column row of `streamVersion` (0 when there is no row).
  *
  * @since 0.1.0

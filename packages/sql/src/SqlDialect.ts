@@ -70,7 +70,13 @@ export interface PositionColumns {
  *   events it wrote;
  * - `readStream`: one page of a stream, as event rows without the stream id;
  * - `readAll`: one page of the global order after a position, as event rows with the stream id;
- * - `headPosition`: at most one row, the position columns of the last event (no row or zeros when there is none).
+ * - `headPosition`: at most one row, the position columns of the last event (no row or zeros when there is none);
+ * - `appendChecked` (optional): one statement that is a whole append on its own, for a database where one statement
+ *   outside a transaction is its own transaction (one round trip instead of a transaction's four): it reads the
+ *   stream's version, checks it against the expectation (`AppendRule.acceptedVersions`) and inserts the batch at the
+ *   versions after it, returning its insert rows, or no row when the check fails. The unique index on (stream, event
+ *   id) refuses a batch carrying a stored id, and the one on (stream, version) a concurrent writer's version, so a
+ *   batch it writes is one the rule would write; on no row or a unique violation, the engine decides by the rule.
  *
  * @since 0.1.0
  * @category models
@@ -82,6 +88,7 @@ export interface EventStatements {
   readonly readStream: (streamId: string, range: StorageEngine.StreamRange) => Query
   readonly readAll: (after: Position.Position, limit: number) => Query
   readonly headPosition: Query
+  readonly appendChecked?: ((request: StorageEngine.AppendRequest) => Query) | undefined
 }
 
 /**

@@ -8,7 +8,9 @@
  *   `AppendRule.needsStoredIds`), `AppendRule.decide`, insert the batch. When a unique index rejects the insert, the
  *   facts were stale (another writer committed meanwhile, on a database whose transactions do not lock the stream):
  *   the append is decided again on fresh facts, which gives `WrongExpectedVersion` with the actual version, a
- *   duplicate or a repeat by the rule, or a write at the new version;
+ *   duplicate or a repeat by the rule, or a write at the new version. With a dialect's `appendChecked`, an append
+ *   outside the application's transaction is first that one statement (its own transaction, one round trip), and the
+ *   rule decides only when it wrote nothing;
  * - **reads** run one statement each through the client (inside the application's transaction, on its connection);
  *   `readAll` and `headPosition` see only what the dialect's visibility rule lets through;
  * - **live readers** are woken at once by appends through this engine (after the commit; inside the application's
@@ -16,7 +18,7 @@
  *   every `pollInterval`.
  *
  * Storage faults are `StorageError`s (`EventStore.append`, `EventStore.readAll`, ...), undecodable rows
- * `EventDecodeError`s, never defects.
+ * `EventDecodeError`s, never defects. Statements are never interrupted mid-flight (see `fromClient`).
  *
  * @since 0.1.0
  */
@@ -25,7 +27,7 @@ import { AppendRule, Notifier, type StorageEngine } from "@chronicle/core/engine
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Duration, Effect, Either, Predicate, Schedule } from "effect"
+import { Duration, Effect, Either, Option, Predicate, Schedule } from "effect"
 import * as EventRows from "./EventRows.js"
 import type { EventTables, Query, SqlDialect } from "./SqlDialect.js"
 import * as SqlFault from "./SqlFault.js"
@@ -128,10 +130,13 @@ export const awaitAppend = (options: {
   readonly pollInterval: Duration.DurationInput
 }): ((after: Position.Position) => Effect.Effect<void, StorageError.StorageError>) => {
   const schedule = Schedule.spaced(Duration.decode(options.pollInterval))
+  // A notification that wins the race lets a head read in flight finish (between reads, the poll is interrupted at
+  // once): see `fromClient` on interrupted statements.
+  const head = Effect.uninterruptible(options.headPosition)
   return (after) =>
     Effect.raceFirst(
       options.notifier.wait(),
-      Effect.asVoid(Effect.repeat(options.headPosition, { schedule, until: (head) => Position.isAfter(head, after) }))
+      Effect.asVoid(Effect.repeat(head, { schedule, until: (head) => Position.isAfter(head, after) }))
     )
 }
 
@@ -150,7 +155,11 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
   const { position } = dialect
   const sql = dialect.events(options.tables).statements
   const notifier = options.notifier ?? Notifier.make()
-  const query: Run = ([text, params]) => client.unsafe(text, params).values
+  // Statements are never interrupted mid-flight (an interruption waits for the statement in flight, which the
+  // client's statement timeout bounds): an asynchronous client cancels an interrupted statement from another
+  // connection (PostgreSQL's pg_cancel_backend), and a cancellation that lands after the statement has finished
+  // cancels whatever that connection runs next, for whichever fiber, or leaves it inside a failed transaction.
+  const query: Run = ([text, params]) => Effect.uninterruptible(client.unsafe(text, params).values)
 
   const facts = (run: Run, request: StorageEngine.AppendRequest): Effect.Effect<AppendRule.Facts, SqlError> => {
     const version = Effect.map(run(sql.streamVersion(request.streamId)), EventRows.version)
@@ -193,16 +202,44 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
   const attempt = (request: StorageEngine.AppendRequest) =>
     SqlTransaction.run(client, dialect, (conn: Connection) => {
       const run: Run = ([text, params]) => conn.executeValues(text, params)
-      return Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts))
+      return Effect.uninterruptible(Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts)))
     })
 
-  const append = (request: StorageEngine.AppendRequest) =>
+  /** The append decided by the rule, in a transaction; tried again on fresh facts while a unique index rejects it. */
+  const decided = (request: StorageEngine.AppendRequest) =>
     attempt(request).pipe(
       // A unique index rejected the batch: the facts were stale. Decide again on fresh ones.
       Effect.retry({
         while: (error) => isSqlError(error) && dialect.isUniqueViolation(error),
         times: SqlTransaction.retries
-      }),
+      })
+    )
+
+  const checked = sql.appendChecked
+  /**
+   * The append as the dialect's one statement, outside any transaction (a statement of its own commits alone): the
+   * result when it wrote, or the rule's decision when it did not (the expectation failed, or a unique index refused
+   * the batch: a stored id, or a version another writer took). Inside the application's transaction, and for an
+   * empty batch (which writes nothing either way), the rule decides at once.
+   */
+  const appendChecked = (
+    request: StorageEngine.AppendRequest,
+    statement: (request: StorageEngine.AppendRequest) => Query
+  ) =>
+    Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (outer) =>
+      Option.isSome(outer) || request.events.length === 0
+        ? decided(request)
+        : query(statement(request)).pipe(
+            Effect.map((rows) =>
+              rows.length === 0 ? undefined : ([EventRows.written(rows, position), true] as const)
+            ),
+            Effect.catchIf(dialect.isUniqueViolation, () => Effect.succeed(undefined)),
+            Effect.flatMap((done) => (done === undefined ? decided(request) : Effect.succeed(done)))
+          )
+    )
+
+  const append = (request: StorageEngine.AppendRequest) =>
+    (checked === undefined ? decided(request) : appendChecked(request, checked)).pipe(
       Effect.map(([result, wrote]) => {
         if (wrote) notifier.notify()
         return result

@@ -63,7 +63,10 @@ const own = <A, E, R>(
   Effect.uninterruptibleMask((restore) =>
     Effect.scoped(
       Effect.gen(function* () {
-        const conn = yield* restore(client.reserve)
+        // Reserved uninterruptibly: a client that hands out its connection after its taker was interrupted (as
+        // @effect/sql-pg's pool does) would never get it back, and closing its pool would wait for it forever. The
+        // wait is bounded by the client's connect timeout.
+        const conn = yield* client.reserve
         yield* execute(conn, begin)
         const exit = yield* Effect.exit(
           restore(Effect.provideService(body(conn), SqlClient.TransactionConnection, [conn, 0] as const))

@@ -76,6 +76,27 @@ export type Decision =
 export const needsStoredIds = (request: AppendRequest): boolean => request.events[0]?.idProvided === true
 
 /**
+ * The stream versions an expectation accepts, as an inclusive range `[min, max]`: for an engine that checks the
+ * expectation inside its write statement (`version BETWEEN min AND max`) instead of reading the version first.
+ * `matches(expected, v)` holds exactly when `min <= v <= max`; `any` is `[0, Number.MAX_SAFE_INTEGER]`.
+ *
+ * @since 0.1.0
+ * @category decisions
+ */
+export const acceptedVersions = (expected: ExpectedVersion.ExpectedVersion): readonly [min: number, max: number] => {
+  switch (expected._tag) {
+    case "Any":
+      return [0, Number.MAX_SAFE_INTEGER]
+    case "NoStream":
+      return [0, 0]
+    case "StreamExists":
+      return [1, Number.MAX_SAFE_INTEGER]
+    case "Exact":
+      return [expected.version, expected.version]
+  }
+}
+
+/**
  * Decides an append from the facts.
  *
  * @since 0.1.0

@@ -1,8 +1,10 @@
 // A small program on Chronicle, as the README's "Add Chronicle to your app" shows it: a decider of its own and the
-// BankAccount domain, run on the in-memory store and on a SQLite file (the path in the first argument).
+// BankAccount domain, run on the in-memory store, on a SQLite file (the path in the first argument) and, when a
+// second argument gives one, on a PostgreSQL database (its URL).
 import { BankAccount } from "@chronicle/bank-account"
 import { CommandHandler, Decider, EventCodec } from "@chronicle/core"
 import { InMemoryEventStore } from "@chronicle/store-memory"
+import { PostgresEventStore } from "@chronicle/store-postgres"
 import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { Effect, Either, Schema } from "effect"
 
@@ -33,3 +35,7 @@ const program = Effect.gen(function* () {
 const filename = process.argv[2] ?? "chronicle.db"
 console.log(`memory: ${await Effect.runPromise(program.pipe(Effect.provide(InMemoryEventStore.layer)))}`)
 console.log(`sqlite: ${await Effect.runPromise(program.pipe(Effect.provide(SqliteEventStore.layer({ filename }))))}`)
+const url = process.argv[3]
+if (url !== undefined) {
+  console.log(`postgres: ${await Effect.runPromise(program.pipe(Effect.provide(PostgresEventStore.layer({ url }))))}`)
+}
