@@ -123,7 +123,11 @@ export const makeInMemory = (
 export const reset = (
   name: string,
   to: Position.Position = Position.start
-): Effect.Effect<{ readonly from: Position.Position; readonly to: Position.Position }, StorageError | CheckpointConflict, CheckpointStore> =>
+): Effect.Effect<
+  { readonly from: Position.Position; readonly to: Position.Position },
+  StorageError | CheckpointConflict,
+  CheckpointStore
+> =>
   Effect.flatMap(CheckpointStore, (store) =>
     Effect.flatMap(store.load(name), (from) => Effect.as(store.commit(name, { from, to }, Effect.void), { from, to }))
   )

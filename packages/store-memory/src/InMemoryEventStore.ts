@@ -4,7 +4,14 @@
  *
  * @since 0.1.0
  */
-import { EventStore, ExpectedVersion, type Position, type RecordedEvent, StoreAdmin, type StreamId } from "@chronicle/core"
+import {
+  EventStore,
+  ExpectedVersion,
+  type Position,
+  type RecordedEvent,
+  StoreAdmin,
+  type StreamId
+} from "@chronicle/core"
 import { AdminEngine, AppendRule, Notifier, PositionEncoding, StorageEngine } from "@chronicle/core/engine"
 import { Context, Effect, Layer } from "effect"
 
@@ -118,7 +125,10 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
     Effect.sync(() => {
       const ids: Array<string> = []
       for (const id of streams.keys()) {
-        if (id.startsWith(range.prefix) && (range.after === undefined || AdminEngine.compareStreamIds(id, range.after) > 0))
+        if (
+          id.startsWith(range.prefix) &&
+          (range.after === undefined || AdminEngine.compareStreamIds(id, range.after) > 0)
+        )
           ids.push(id)
       }
       return ids
@@ -126,7 +136,12 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
         .slice(0, range.limit)
         .map((id): StoreAdmin.StreamInfo => {
           const last = streams.get(id)!.events.at(-1)!
-          return { streamId: last.streamId, version: last.version, position: last.position, lastRecordedAt: last.recordedAt }
+          return {
+            streamId: last.streamId,
+            version: last.version,
+            position: last.position,
+            lastRecordedAt: last.recordedAt
+          }
         })
     })
 

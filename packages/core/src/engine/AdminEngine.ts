@@ -58,7 +58,9 @@ export interface AdminEngine {
 export const compareStreamIds: (a: string, b: string) => number = compareCodePoints
 
 const invalid = (argument: string, value: unknown, reason: string): Effect.Effect<never, InvalidArgument> =>
-  Effect.fail(new InvalidArgument({ argument, value: typeof value === "string" ? JSON.stringify(value) : String(value), reason }))
+  Effect.fail(
+    new InvalidArgument({ argument, value: typeof value === "string" ? JSON.stringify(value) : String(value), reason })
+  )
 
 /**
  * Builds the `StoreAdmin` service from an engine: arguments are checked (an invalid one is `InvalidArgument`),

@@ -78,7 +78,8 @@ export type Decision =
  * @since 0.1.0
  * @category predicates
  */
-export const needsStoredIds = (request: AppendRequest): boolean => request.events[0]?.idProvided === true
+export const needsStoredIds = (request: Pick<AppendRequest, "events">): boolean =>
+  request.events[0]?.idProvided === true
 
 /**
  * Decides an append from the facts.
@@ -211,7 +212,10 @@ export const decideImport = (run: ImportRun, facts: Facts): ImportDecision => {
     case "Write":
       return { _tag: "Write", version: decision.version, events: fresh, skipped: known }
     case "Conflict":
-      return conflict(known, `the stream is at version ${facts.version}, so version ${firstVersion + known} would leave a gap`)
+      return conflict(
+        known,
+        `the stream is at version ${facts.version}, so version ${firstVersion + known} would leave a gap`
+      )
     case "Duplicate": {
       const index = fresh.findIndex((event) => event.id === decision.error.eventId)
       return conflict(known + Math.max(0, index), decision.error.reason)

@@ -139,7 +139,11 @@ export const prepareImport = (
       return invalid(streamId.right, "recordedAt must be a valid Date")
     }
     const last = runs[runs.length - 1]
-    if (last !== undefined && last.streamId === streamId.right && last.firstVersion + last.events.length === event.version) {
+    if (
+      last !== undefined &&
+      last.streamId === streamId.right &&
+      last.firstVersion + last.events.length === event.version
+    ) {
       last.events.push(event)
     } else {
       runs.push({ streamId: streamId.right, firstVersion: event.version, events: [event] })

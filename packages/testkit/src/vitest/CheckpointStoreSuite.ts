@@ -76,7 +76,9 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
             { name: b, position: at("3") }
           ]
         )
-        const reset = yield* CheckpointStore.reset(b).pipe(Effect.provideService(CheckpointStore.CheckpointStore, store))
+        const reset = yield* CheckpointStore.reset(b).pipe(
+          Effect.provideService(CheckpointStore.CheckpointStore, store)
+        )
         assert.deepStrictEqual(reset, { from: at("3"), to: Position.start })
         assert.deepStrictEqual(yield* store.load(b), Position.start)
         yield* CheckpointStore.reset(a, at("5")).pipe(Effect.provideService(CheckpointStore.CheckpointStore, store))
