@@ -14,7 +14,7 @@
  */
 import { Command, ValidationError } from "@effect/cli"
 import * as HelpDoc from "@effect/cli/HelpDoc"
-import { NodeContext } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Console, Effect } from "effect"
 import * as Program from "../Program.js"
 import * as Inspect from "./commands/Inspect.js"
@@ -79,7 +79,7 @@ const missingValue = (args: ReadonlyArray<string>): string | undefined => {
   for (let i = 0; i < args.length; i++) {
     const placeholder = valueOptions[args[i]!]
     const next = args[i + 1]
-    if (placeholder !== undefined && (next === undefined || (next.startsWith("-") && next !== "-"))) {
+    if (placeholder !== undefined && (next === undefined || next.startsWith("--") || /^-[a-zA-Z]/.test(next))) {
       return `${args[i]} needs a value: ${args[i]} ${placeholder}`
     }
   }
@@ -137,6 +137,15 @@ const validationLine = (error: ValidationError.ValidationError, args: ReadonlyAr
 }
 
 /**
+ * The arguments as `@effect/cli` reads them: it stops reading options at a lone `-` (stdin, for `import -`), so one
+ * that is not an option's value goes last.
+ */
+const stdinLast = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const lone = args.findIndex((arg, i) => arg === "-" && (i === 0 || valueOptions[args[i - 1]!] === undefined))
+  return lone === -1 ? args : [...args.slice(0, lone), ...args.slice(lone + 1), "-"]
+}
+
+/**
  * Runs `chronicle` with the arguments after the program's name, printing as it goes; returns the exit code.
  */
 export const main = (args: ReadonlyArray<string>): Effect.Effect<number> => {
@@ -156,7 +165,7 @@ export const main = (args: ReadonlyArray<string>): Effect.Effect<number> => {
   const program =
     missing !== undefined
       ? Effect.fail(new Failure({ line: `${missing}; see ${command} --help`, usage: true }))
-      : run(["node", "chronicle", ...args]).pipe(
+      : run(["node", "chronicle", ...stdinLast(args)]).pipe(
           Effect.catchIf(ValidationError.isValidationError, (error) =>
             Effect.fail(new Failure({ line: `${validationLine(error, args)}; see ${command} --help`, usage: true }))
           ),

@@ -199,7 +199,12 @@ export const decideImport = (run: ImportRun, facts: Facts): ImportDecision => {
       return conflict(Math.max(0, index), decision.error.reason)
     }
     if (decision._tag !== "Done" || !decision.repeat || decision.result.version !== firstVersion + known - 1) {
-      return conflict(0, `the stream holds other events at versions ${firstVersion} to ${firstVersion + known - 1}`)
+      return conflict(
+        0,
+        known === 1
+          ? `the stream holds another event at version ${firstVersion}`
+          : `the stream holds other events at versions ${firstVersion} to ${firstVersion + known - 1}`
+      )
     }
   }
   if (known === events.length) return { _tag: "Skip", skipped: known }

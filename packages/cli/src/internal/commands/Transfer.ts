@@ -190,7 +190,7 @@ export const importCommand = Command.make(
         const where = `${flags.file === "-" ? "stdin" : flags.file}`
         const stopped = (line: number, message: string) =>
           new FileProblem({
-            line: `${where}, line ${line}: ${message}; stopped there, ${Count.of(written, "event")} imported before it (an import is all or nothing per ${Count.format(chunkSize)} lines; run it again to go on)`
+            line: `${where}, line ${line}: ${message}; stopped there: the ${Count.of(read, "event")} before its chunk of ${Count.format(chunkSize)} lines are imported, nothing of that chunk is`
           })
         yield* input.stream.pipe(
           Stream.grouped(chunkSize),
