@@ -6,7 +6,6 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { EventStore, SnapshotStore } from "@chronicle/core"
 import { InMemoryEventStore, InMemorySnapshotStore } from "@chronicle/store-memory"
 import { SqliteEventStore, SqliteSnapshotStore } from "@chronicle/store-sqlite"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -138,10 +137,7 @@ export const runBare = (run: Run): Measured => {
   return { samples, rssBeforeMb: mb(rssBefore), pragmas }
 }
 
-const storeLayer = (
-  run: Run,
-  file: string
-): Layer.Layer<EventStore.EventStore | SnapshotStore.SnapshotStore, unknown> =>
+const storeLayer = (run: Run, file: string): Layer.Layer<ChronicleWorkloads.Services, unknown> =>
   run.store === "memory"
     ? Layer.merge(InMemoryEventStore.layer, InMemorySnapshotStore.layer)
     : Layer.provideMerge(SqliteSnapshotStore.layer(), SqliteEventStore.layerWithClient({ filename: file }))

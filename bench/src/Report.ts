@@ -104,6 +104,25 @@ const speed = (workload: WorkloadName, min: number): Target => ({
   cpu: (find) => find("memory", workload)?.eventsPerCpuSecond.median
 })
 
+/** A store's rate on one workload over its rate on another: how near export and import come to reading and appending. */
+const relative = (store: StoreName, workload: WorkloadName, base: WorkloadName, min: number): Target => {
+  const over = (find: (store: StoreName, workload: WorkloadName) => BenchRecord | undefined, cpu: boolean) => {
+    const a = find(store, workload)
+    const b = find(store, base)
+    if (a === undefined || b === undefined) return undefined
+    return cpu
+      ? a.eventsPerCpuSecond.median / b.eventsPerCpuSecond.median
+      : a.eventsPerSecond.median / b.eventsPerSecond.median
+  }
+  return {
+    target: `${store} ${workload} >= ${min}x ${store} ${base}`,
+    measure: (find) => over(find, false),
+    met: (value) => value >= min,
+    format: (value) => `${value.toFixed(2)}x`,
+    cpu: (find) => over(find, true)
+  }
+}
+
 const targets: ReadonlyArray<Target> = [
   ratio("append-single", 0.8),
   ratio("append-batch", 0.7),
@@ -130,6 +149,10 @@ const targets: ReadonlyArray<Target> = [
     met: (value) => value < 150,
     format: (value) => `${value.toFixed(0)} MB`
   },
+  relative("sqlite", "export", "read-all", 0.5),
+  relative("sqlite", "import", "append-batch", 0.5),
+  relative("memory", "export", "read-all", 0.5),
+  relative("memory", "import", "append-batch", 0.5),
   speed("append-single", 250_000),
   speed("append-batch", 1_000_000),
   speed("read-all", 2_000_000)

@@ -43,6 +43,9 @@ export const usageExitCode = 2
  */
 export const interruptedExitCode = 130
 
+/** ANSI colour codes (ESC, `[`, parameters, `m`). */
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
+
 /**
  * Text on one line: line breaks and the indentation around them become single spaces, ANSI colour codes go.
  *
@@ -50,9 +53,8 @@ export const interruptedExitCode = 130
  * @category formatting
  */
 export const oneLine = (text: string): string =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC
   text
-    .replace(/\u001b\[[0-9;]*m/g, "")
+    .replace(ansi, "")
     .replace(/\s*\n\s*/g, " ")
     .trim()
 
@@ -152,11 +154,13 @@ export const runMain = (program: Effect.Effect<number>): void => {
     process.removeListener("SIGINT", onSignal)
     process.removeListener("SIGTERM", onSignal)
     clearInterval(keepAlive)
+    // A program run through `exitCode` fails with nothing but interruption; anything else is still one line.
+    if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) process.stderr.write(`${describe(exit.cause)}\n`)
     const code = Exit.isSuccess(exit)
       ? exit.value
       : Cause.isInterruptedOnly(exit.cause)
         ? interruptedExitCode
-        : (process.stderr.write(`${describe(exit.cause)}\n`), failureExitCode)
+        : failureExitCode
     process.exitCode = code
     // After a signal, or on failure, leave now: nothing the program started is wanted any more.
     if (signalled || code !== successExitCode) process.exit(code)

@@ -4,6 +4,6 @@
  * @since 0.1.0
  */
 import * as Program from "./Program.js"
-import { main } from "./internal/Cli.js"
+import { main } from "./commandLine/Cli.js"
 
 Program.runMain(main(process.argv.slice(2)))

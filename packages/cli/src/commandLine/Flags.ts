@@ -2,7 +2,7 @@
  * The flags the commands share, and the checks of values `@effect/cli` takes as text (positions, whole numbers), so
  * that a bad value is one line that names the flag and what it needs.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import { Position } from "@chronicle/core"
 import { Options } from "@effect/cli"

@@ -7,23 +7,20 @@
  * memory stays bounded; a conflict stops it, every chunk before it committed and consistent, nothing of its own chunk
  * written. Importing the same file again writes nothing.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as readline from "node:readline"
-import { EventStore, Position, StoreAdmin } from "@chronicle/core"
+import { Position, StoreAdmin } from "@chronicle/core"
 import { Args, Command, Options } from "@effect/cli"
-import { Chunk, Effect, Either, Schema, Stream } from "effect"
+import { Effect, Schema, Stream } from "effect"
 import * as Count from "../../Count.js"
 import * as ExportFormat from "../../ExportFormat.js"
 import * as Flags from "../Flags.js"
 import * as Output from "../Output.js"
 import * as Progress from "../Progress.js"
 import { checkedOnStore, description } from "../Run.js"
-
-/** Events per `importEvents` call (one transaction each) and per page of an export. */
-export const chunkSize = 1_000
 
 const resolve = (file: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), file)
 
@@ -111,19 +108,12 @@ export const exportCommand = Command.make(
         Effect.gen(function* () {
           const after = given ?? Position.start
           const total = yield* StoreAdmin.countAfter(after)
-          const store = yield* EventStore.EventStore
           const out = yield* sink(flags.out)
           const progress = Progress.make("Exporting")
-          let exported = 0
-          yield* Stream.runForEachChunk(store.readAll({ after, pageSize: chunkSize }), (chunk) => {
-            const events = Chunk.toReadonlyArray(chunk)
-            let text = ""
-            for (const event of events) text += `${ExportFormat.encode(event)}\n`
-            exported += events.length
-            return Effect.zipRight(
-              out.write(text),
-              progress.update(exported, total === 0 ? undefined : Math.min(1, exported / total))
-            )
+          const exported = yield* ExportFormat.exportEvents({
+            after,
+            write: out.write,
+            onProgress: (n) => progress.update(n, total === 0 ? undefined : Math.min(1, n / total))
           })
           yield* out.finish
           const millis = yield* progress.done
@@ -181,53 +171,17 @@ export const importCommand = Command.make(
   (flags) =>
     checkedOnStore("chronicle import", flags, "write", lines(flags.file), (input) =>
       Effect.gen(function* () {
-        const admin = yield* StoreAdmin.StoreAdmin
         const progress = Progress.make("Importing")
-        let lineNumber = 0
-        let read = 0
-        let written = 0
-        let skipped = 0
-        const where = `${flags.file === "-" ? "stdin" : flags.file}`
-        const stopped = (line: number, message: string) =>
-          new FileProblem({
-            line: `${where}, line ${line}: ${message}; stopped there: the ${Count.of(read, "event")} before its chunk of ${Count.format(chunkSize)} lines are imported, nothing of that chunk is`
-          })
-        yield* input.stream.pipe(
-          Stream.grouped(chunkSize),
-          Stream.runForEach((chunk) =>
-            Effect.gen(function* () {
-              const events: Array<StoreAdmin.ImportEvent> = []
-              const lineOf: Array<number> = []
-              for (const text of chunk) {
-                lineNumber++
-                if (text.trim().length === 0) continue
-                const decoded = ExportFormat.decode(text, lineNumber)
-                if (Either.isLeft(decoded)) return yield* stopped(lineNumber, decoded.left.reason)
-                events.push(decoded.right)
-                lineOf.push(lineNumber)
-              }
-              const result = yield* admin.importEvents(events).pipe(
-                Effect.mapError((error) => {
-                  if (error._tag === "InvalidEvent") return stopped(lineOf[error.index] ?? lineNumber, error.message)
-                  if (error._tag === "ImportConflict") {
-                    const index = events.findIndex((e) => e.streamId === error.streamId && e.version === error.version)
-                    return stopped(lineOf[index] ?? lineNumber, error.message)
-                  }
-                  if (error._tag === "InvalidStreamId") {
-                    const index = events.findIndex((e) => e.streamId === error.input)
-                    return stopped(lineOf[index] ?? lineNumber, error.message)
-                  }
-                  return error
-                })
-              )
-              read += events.length
-              written += result.written
-              skipped += result.skipped
-              yield* progress.update(
-                read,
-                input.size === undefined || input.size === 0 ? undefined : input.bytes() / input.size
-              )
-            })
+        const where = flags.file === "-" ? "stdin" : flags.file
+        const { read, skipped, written } = yield* ExportFormat.importLines(input.stream, {
+          onProgress: (summary) =>
+            progress.update(
+              summary.read,
+              input.size === undefined || input.size === 0 ? undefined : input.bytes() / input.size
+            )
+        }).pipe(
+          Effect.mapError((error) =>
+            error._tag === "ImportStopped" ? new FileProblem({ line: `${where}, ${error.message}` }) : error
           )
         )
         const millis = yield* progress.done

@@ -1,7 +1,7 @@
 /**
  * What a backend is: the services it opens, its migrations, and the one error of a store that cannot be used.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import type { CheckpointStore, EventStore, StoreAdmin } from "@chronicle/core"
 import type { SqlSchema } from "@chronicle/sql"

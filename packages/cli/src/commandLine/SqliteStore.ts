@@ -3,7 +3,7 @@
  * file, and never migrates one), then opens `SqliteEventStore` (with its `StoreAdmin`) and, when the file has the
  * table, `SqliteCheckpointStore`. Failures that SQLite traces to the file become one line naming it.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import * as fs from "node:fs"
 import * as path from "node:path"

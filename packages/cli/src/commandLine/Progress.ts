@@ -3,7 +3,7 @@
  * place with the rate and the time left; otherwise a plain line every few seconds, as a log wants it. The last word is
  * the caller's summary line.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import { Effect } from "effect"
 import * as Count from "../Count.js"

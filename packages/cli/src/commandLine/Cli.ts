@@ -10,7 +10,7 @@
  *   option ("A user-defined piece of text.", "This setting is optional."), so what remains is what we wrote; it is
  *   plain text unless stdout is a terminal and `NO_COLOR` is not set.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import { Command, ValidationError } from "@effect/cli"
 import * as HelpDoc from "@effect/cli/HelpDoc"
@@ -26,6 +26,9 @@ import { description } from "./Run.js"
 
 /** The version `--version` prints: the package's. */
 export const version = "0.1.0"
+
+/** ANSI colour codes (ESC, `[`, parameters, `m`). */
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
 
 const root = Command.make("chronicle").pipe(
   Command.withDescription(
@@ -86,9 +89,7 @@ const missingValue = (args: ReadonlyArray<string>): string | undefined => {
   return undefined
 }
 
-const plain = (text: string) =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC
-  text.replace(/\u001b\[[0-9;]*m/g, "")
+const plain = (text: string) => text.replace(ansi, "")
 
 /** Lines `@effect/cli` writes under every option, whatever its description says. */
 const generic = [

@@ -3,7 +3,7 @@
  * and never with `NO_COLOR`. Everything goes through `process.stdout` / `process.stderr` directly, so nothing else
  * (Effect's `Console`, which `@effect/cli` prints its help through) interleaves with it.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import { Effect } from "effect"
 

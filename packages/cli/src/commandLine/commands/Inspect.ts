@@ -1,7 +1,7 @@
 /**
  * The commands that look into a store: `stats`, `streams`, `read`, `tail`.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import { EventStore, Position, type RecordedEvent, StoreAdmin } from "@chronicle/core"
 import { Args, Command, Options } from "@effect/cli"

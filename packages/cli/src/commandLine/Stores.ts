@@ -7,7 +7,7 @@
  * When it lands, its backend is one more entry in `backends` (its layers, `PostgresSchema.status` / `migrate`, and its
  * connection errors named as `SqliteStore` names SQLite's); nothing else changes.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import { Either, Option } from "effect"
 import { type Backend, StoreUnavailable } from "./Backend.js"

@@ -1,7 +1,7 @@
 /**
  * The commands that maintain a store: `checkpoints` (and `checkpoints reset`) and `migrate`.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import { CheckpointStore, Position, StoreAdmin } from "@chronicle/core"
 import { Args, Command, Options } from "@effect/cli"

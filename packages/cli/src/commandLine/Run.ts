@@ -2,7 +2,7 @@
  * What every command does around its work: choose the store from the flags, check the flags it parses itself, and run
  * on the store's services.
  *
- * @internal
+ * The `chronicle` bin's own module (not exported).
  */
 import type { RecordedEvent } from "@chronicle/core"
 import { Position } from "@chronicle/core"
