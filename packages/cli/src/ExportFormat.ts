@@ -114,7 +114,7 @@ export const exportEvents = <E>(options: {
         const written = options.write(text)
         return options.onProgress === undefined ? written : Effect.zipRight(written, options.onProgress(exported))
       }
-    ).pipe(Effect.as(exported))
+    ).pipe(Effect.map(() => exported))
   })
 
 /**
