@@ -19,7 +19,6 @@ import {
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as readline from "node:readline"
 import { ExportFormat } from "@chronicle/cli"
 import { Effect, Stream } from "effect"
 import * as Seed from "./Seed.js"
@@ -102,11 +101,8 @@ const writeImportFile = (params: Params) =>
 /** Imports the file into the (empty) store, as `chronicle import FILE` does. */
 const importAll = (params: Params) =>
   Effect.suspend(() => {
-    const reader = readline.createInterface({
-      input: fs.createReadStream(importFile),
-      crlfDelay: Number.POSITIVE_INFINITY
-    })
-    return ExportFormat.importLines(Stream.fromAsyncIterable(reader, (error) => error)).pipe(
+    const lines = ExportFormat.linesOf(fs.createReadStream(importFile), (error) => error)
+    return ExportFormat.importLines(lines).pipe(
       Effect.flatMap((summary) =>
         summary.written === params.events
           ? Effect.succeed(summary.written)

@@ -11,10 +11,9 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import * as readline from "node:readline"
 import { Position, StoreAdmin } from "@chronicle/core"
 import { Args, Command, Options } from "@effect/cli"
-import { Effect, Schema, Stream } from "effect"
+import { Effect, Schema } from "effect"
 import * as Count from "../../Count.js"
 import * as ExportFormat from "../../ExportFormat.js"
 import * as Flags from "../Flags.js"
@@ -148,13 +147,12 @@ const lines = (file: string) =>
     }),
     ({ input, size }) => {
       let bytes = 0
-      const reader = readline.createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
-      const stream = Stream.fromAsyncIterable(reader, fileProblem(file, "read")).pipe(
-        Stream.map((text) => {
-          bytes += Buffer.byteLength(text) + 1
-          return text
-        }),
-        Stream.ensuring(Effect.sync(() => reader.close()))
+      const stream = ExportFormat.linesOf(
+        input as AsyncIterable<Uint8Array | string>,
+        fileProblem(file, "read"),
+        (count) => {
+          bytes += count
+        }
       )
       return { stream, size, bytes: () => bytes }
     }
