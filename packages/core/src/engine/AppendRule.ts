@@ -167,6 +167,27 @@ export type ImportDecision =
   | { readonly _tag: "Skip"; readonly skipped: number }
   | { readonly _tag: "Conflict"; readonly error: ImportConflict }
 
+/** The first event of a run's stored part that is not stored as it is (the repeat check failed): why, at its index. */
+const firstMismatch = (
+  events: ReadonlyArray<PreparedEvent>,
+  firstVersion: number,
+  stored: ReadonlyArray<StoredEvent>,
+  conflict: (index: number, reason: string) => ImportDecision
+): ImportDecision => {
+  const byId = new Map(stored.map((event) => [event.id, event]))
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
+    const match = byId.get(event.id)
+    if (match === undefined) return conflict(i, `the stream holds another event at version ${firstVersion + i}`)
+    if (match.version !== firstVersion + i)
+      return conflict(i, "the event id is stored in the stream at another version")
+    if (match.type !== event.type || !jsonEquals(match.data, JSON.parse(event.dataJson))) {
+      return conflict(i, "the same id was stored with a different payload")
+    }
+  }
+  return conflict(0, `the stream holds other events at versions ${firstVersion} to ${firstVersion + events.length - 1}`)
+}
+
 /**
  * Decides an imported run from the facts (the stream's version and its stored events carrying the run's ids), with
  * `decide` as the judge. The run splits at the stream's version: the events at versions the stream has reached must
@@ -194,17 +215,8 @@ export const decideImport = (run: ImportRun, facts: Facts): ImportDecision => {
       { streamId, events: old, expectedVersion: ExpectedVersion.exact(firstVersion - 1) },
       { version: facts.version, stored: storedFor(old) }
     )
-    if (decision._tag === "Duplicate") {
-      const index = old.findIndex((event) => event.id === decision.error.eventId)
-      return conflict(Math.max(0, index), decision.error.reason)
-    }
     if (decision._tag !== "Done" || !decision.repeat || decision.result.version !== firstVersion + known - 1) {
-      return conflict(
-        0,
-        known === 1
-          ? `the stream holds another event at version ${firstVersion}`
-          : `the stream holds other events at versions ${firstVersion} to ${firstVersion + known - 1}`
-      )
+      return firstMismatch(old, firstVersion, facts.stored, conflict)
     }
   }
   if (known === events.length) return { _tag: "Skip", skipped: known }
