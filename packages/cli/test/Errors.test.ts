@@ -149,8 +149,24 @@ describe.concurrent("chronicle's errors", () => {
   })
 
   it("colour only on a terminal, never with NO_COLOR", async () => {
-    // Not a terminal here (a pipe): plain, whatever NO_COLOR says.
-    const piped = await Bin.run(["stats", "--db", db], { env: { NO_COLOR: undefined, FORCE_COLOR: undefined } })
+    const piped = await Bin.run(["stats", "--db", db], { env: { NO_COLOR: undefined } })
     expect(piped.stdout).not.toContain("\u001b[")
+    const terminal = await Bin.runInTerminal(["stats", "--db", db], { env: { NO_COLOR: undefined } })
+    expect(terminal.status).toBe(0)
+    expect(terminal.stdout).toContain("\u001b[1mTYPE")
+    const noColour = await Bin.runInTerminal(["stats", "--db", db], { env: { NO_COLOR: "1" } })
+    expect(noColour.stdout).toMatch(/TYPE +EVENTS/)
+    expect(noColour.stdout).not.toContain("\u001b[")
+  })
+
+  it("on a terminal, export draws a progress bar in place, with the rate and the time left", async () => {
+    const big = path.join(dir, "big.db")
+    await Seed.many(big, 30_000, 100)
+    const outcome = await Bin.runInTerminal(["export", "--db", big, "--out", path.join(dir, "big.ndjson")])
+    expect(outcome.status).toBe(0)
+    expect(outcome.stdout).toMatch(
+      /\r\u001b\[2KExporting \[[#-]{24}\] +\d+% [\d,]+ events, [\d,]+ events\/s, (\d+s|\d+m\d\ds) left/
+    )
+    expect(outcome.stdout).toMatch(/\r\u001b\[2KExported 30,000 events to .*big\.ndjson in [\d.]+ s/)
   })
 })
