@@ -164,9 +164,11 @@ describe.concurrent("chronicle's errors", () => {
     await Seed.many(big, 30_000, 100)
     const outcome = await Bin.runInTerminal(["export", "--db", big, "--out", path.join(dir, "big.ndjson")])
     expect(outcome.status).toBe(0)
+    // Each redraw: back to the line's start, clear it (ESC [2K), draw.
+    const redraw = `\r${String.fromCharCode(27)}\\[2K`
     expect(outcome.stdout).toMatch(
-      /\r\u001b\[2KExporting \[[#-]{24}\] +\d+% [\d,]+ events, [\d,]+ events\/s, (\d+s|\d+m\d\ds) left/
+      new RegExp(`${redraw}Exporting \\[[#-]{24}\\] +\\d+% [\\d,]+ events, [\\d,]+ events/s, (\\d+s|\\d+m\\d\\ds) left`)
     )
-    expect(outcome.stdout).toMatch(/\r\u001b\[2KExported 30,000 events to .*big\.ndjson in [\d.]+ s/)
+    expect(outcome.stdout).toMatch(new RegExp(`${redraw}Exported 30,000 events to .*big\\.ndjson in [\\d.]+ s`))
   })
 })

@@ -8,7 +8,12 @@ import * as Progress from "../src/commandLine/Progress.js"
 /** Exports the store in context to text. */
 const exportText = Effect.gen(function* () {
   let text = ""
-  const count = yield* ExportFormat.exportEvents({ write: (piece) => Effect.sync(() => void (text += piece)) })
+  const count = yield* ExportFormat.exportEvents({
+    write: (piece) =>
+      Effect.sync(() => {
+        text += piece
+      })
+  })
   return { text, count }
 })
 
