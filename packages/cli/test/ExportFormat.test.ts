@@ -1,6 +1,6 @@
 import { EventStore, StoreAdmin } from "@chronicle/core"
 import { InMemoryEventStore } from "@chronicle/store-memory"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { Chunk, Effect, Either, FastCheck, Stream } from "effect"
 import { ExportFormat } from "../src/index.js"
 import * as Progress from "../src/commandLine/Progress.js"
@@ -137,6 +137,32 @@ describe("ExportFormat", () => {
 })
 
 describe("Progress", () => {
+  it.effect("off a terminal, a plain line at most every interval, and nothing to clear at the end", () =>
+    Effect.gen(function* () {
+      const written: Array<string> = []
+      const write = vi.spyOn(process.stderr, "write").mockImplementation((text) => {
+        written.push(String(text))
+        return true
+      })
+      const tty = process.stderr.isTTY
+      process.stderr.isTTY = false
+      try {
+        const progress = Progress.make("Importing", 0)
+        yield* progress.update(1_000, 0.5)
+        yield* progress.update(2_000, 1)
+        yield* progress.done
+        const slow = Progress.make("Importing", 60_000)
+        yield* slow.update(1_000, 0.5)
+      } finally {
+        process.stderr.isTTY = tty
+        write.mockRestore()
+      }
+      assert.strictEqual(written.length, 2)
+      assert.match(written[0]!, /^Importing {2}50% 1,000 events, [\d,]+ events\/s, \d+s left\n$/)
+      assert.match(written[1]!, /^Importing 100% 2,000 events, [\d,]+ events\/s, 0s left\n$/)
+    })
+  )
+
   it("a bar with the share done, the count, the rate and the time left; without a total, count and rate", () => {
     assert.strictEqual(
       Progress.describe("Exporting", { events: 45_000, fraction: 0.45, elapsedMillis: 900 }, true),

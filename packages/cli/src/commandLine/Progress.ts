@@ -43,9 +43,10 @@ export const describe = (verb: string, state: State, bar: boolean): string => {
 export const plainInterval = 2_000
 
 /**
- * A progress reporter: `update` after each chunk, `done` before the summary (clears the bar).
+ * A progress reporter: `update` after each chunk, `done` before the summary (clears the bar). `interval` is how often
+ * a plain line is printed (default `plainInterval`).
  */
-export const make = (verb: string) => {
+export const make = (verb: string, interval = plainInterval) => {
   const tty = process.stderr.isTTY === true
   const started = performance.now()
   let lastPrinted = started
@@ -59,7 +60,7 @@ export const make = (verb: string) => {
         process.stderr.write(`\r\u001b[2K${describe(verb, state, true)}`)
         drawn = true
         lastPrinted = now
-      } else if (now - lastPrinted >= plainInterval) {
+      } else if (now - lastPrinted >= interval) {
         process.stderr.write(`${describe(verb, state, false)}\n`)
         lastPrinted = now
       }
