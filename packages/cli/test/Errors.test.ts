@@ -120,7 +120,7 @@ const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>, number, stri
     [
       "an invalid stream id",
       ["read", "a\u0001b", "--db", db],
-      1,
+      2,
       /^Invalid stream id "a\\u0001b": a stream id must not contain control characters$/
     ]
   ]

@@ -32,13 +32,18 @@ export class Failure extends Schema.TaggedError<Failure>("@chronicle/cli/Failure
   }
 }
 
-/** Any error as a `Failure`: its message, a usage failure for a `UsageError`. */
+/** Errors that are about what was typed: a flag, or an argument the store refuses (a stream id it cannot have). */
+const isUsage = (error: unknown): boolean =>
+  error instanceof UsageError ||
+  (typeof error === "object" && error !== null && (error as { readonly _tag?: unknown })._tag === "InvalidStreamId")
+
+/** Any error as a `Failure`: its message; a usage failure for a `UsageError` or an invalid stream id. */
 export const toFailure = (error: unknown): Failure =>
   error instanceof Failure
     ? error
     : new Failure({
         line: error instanceof Error && error.message.length > 0 ? error.message : String(error),
-        usage: error instanceof UsageError
+        usage: isUsage(error)
       })
 
 /** `--db FILE`: the SQLite database. */
