@@ -154,6 +154,8 @@ export const workloads: Readonly<Record<WorkloadName, BareWorkload>> = {
   "read-all-1m": { setup: storeData(false), run: readAll },
   "read-all-1m-heap64": { setup: storeData(false), run: readAll },
   // Snapshot loads are Chronicle's own feature: no bare counterpart (the workloads run on memory and sqlite only).
+  export: { setup: () => undefined, run: () => 0 },
+  import: { setup: () => undefined, run: () => 0 },
   "load-100k": { setup: () => undefined, run: () => 0 },
   "load-100k-snapshot": { setup: () => undefined, run: () => 0 },
   // Processes of their own, on PostgreSQL only (BarePgWorkloads).

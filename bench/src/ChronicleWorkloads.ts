@@ -13,8 +13,13 @@ import {
   ExpectedVersion,
   Position,
   type RecordedEvent,
-  SnapshotStore
+  SnapshotStore,
+  type StoreAdmin
 } from "@chronicle/core"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { ExportFormat } from "@chronicle/cli"
 import { Effect, Stream } from "effect"
 import * as Processes from "./Processes.js"
 import * as Seed from "./Seed.js"
@@ -29,14 +34,87 @@ import { type Params, streamLength, type WorkloadName } from "./Workload.js"
  * @category models
  */
 export interface ChronicleWorkload {
-  readonly setup: (params: Params) => Effect.Effect<void, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
+  readonly setup: (params: Params) => Effect.Effect<void, unknown, Services>
   readonly run: (
     params: Params,
     where: { readonly url?: string | undefined }
-  ) => Effect.Effect<number | Processes.Outcome, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
+  ) => Effect.Effect<number | Processes.Outcome, unknown, Services>
 }
 
+/** What the workloads run on. */
+export type Services = EventStore.EventStore | SnapshotStore.SnapshotStore | StoreAdmin.StoreAdmin
+
 const noSetup = (_params: Params) => Effect.void
+
+/** A file of this process's own, removed when it exits. */
+const scratchFile = (name: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-bench-transfer-"))
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }))
+  return path.join(dir, name)
+}
+
+const exportFile = scratchFile("export.ndjson")
+
+/** Exports every event into a file, as `chronicle export --out FILE` does. */
+const exportAll = (params: Params) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => fs.openSync(exportFile, "w")),
+    (fd) =>
+      ExportFormat.exportEvents({ write: (text) => Effect.sync(() => void fs.writeSync(fd, text)) }).pipe(
+        Effect.flatMap((exported) =>
+          exported === params.events
+            ? Effect.succeed(exported)
+            : Effect.dieMessage(`export: wrote ${exported} events, expected ${params.events}`)
+        )
+      ),
+    (fd) => Effect.sync(() => fs.closeSync(fd))
+  )
+
+const importFile = scratchFile("import.ndjson")
+let importFileEvents = 0
+
+/** The NDJSON of append-batch's appends (ids, versions and times of their own), written once per process. */
+const writeImportFile = (params: Params) =>
+  Effect.sync(() => {
+    if (importFileEvents === params.events) return
+    const fd = fs.openSync(importFile, "w")
+    let n = 0
+    const versions = new Array<number>(params.streams).fill(0)
+    for (let i = 0; n < params.events; i++) {
+      const stream = i % params.streams
+      let text = ""
+      for (const deposit of Seed.deposits(versions[stream]!, params.batch)) {
+        versions[stream]!++
+        const { _tag, ...data } = deposit
+        text += `${JSON.stringify({
+          id: crypto.randomUUID(),
+          streamId: Seed.accountStream(stream),
+          version: versions[stream],
+          type: _tag,
+          data: { _tag, ...data },
+          metadata: {},
+          recordedAt: new Date(Date.UTC(2026, 0, 1) + n * 10).toISOString()
+        })}\n`
+        n++
+      }
+      fs.writeSync(fd, text)
+    }
+    fs.closeSync(fd)
+    importFileEvents = params.events
+  })
+
+/** Imports the file into the (empty) store, as `chronicle import FILE` does. */
+const importAll = (params: Params) =>
+  Effect.suspend(() => {
+    const lines = ExportFormat.linesOf(fs.createReadStream(importFile), (error) => error)
+    return ExportFormat.importLines(lines).pipe(
+      Effect.flatMap((summary) =>
+        summary.written === params.events
+          ? Effect.succeed(summary.written)
+          : Effect.dieMessage(`import: wrote ${summary.written} events, expected ${params.events}`)
+      )
+    )
+  })
 
 /** Appends `events` in batches of `batch`, round-robin over `streams` streams, one after the other. */
 const appendRoundRobin = (params: Params) =>
@@ -179,15 +257,7 @@ const longAccountSetup = (params: Params) =>
 
 /** `events` loads of the long account, each checked; returns the number of loads. */
 const loadLong =
-  (
-    load: (
-      streamId: string
-    ) => Effect.Effect<
-      CommandHandler.Loaded<BankAccount.State>,
-      unknown,
-      EventStore.EventStore | SnapshotStore.SnapshotStore
-    >
-  ) =>
+  (load: (streamId: string) => Effect.Effect<CommandHandler.Loaded<BankAccount.State>, unknown, Services>) =>
   (params: Params) =>
     Effect.gen(function* () {
       for (let n = 0; n < params.events; n++) {
@@ -205,6 +275,8 @@ export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
   "append-concurrent": { setup: noSetup, run: appendConcurrently },
   "read-stream": { setup: store(true), run: readStream },
   "read-all": { setup: store(false), run: readAll },
+  export: { setup: store(false), run: exportAll },
+  import: { setup: writeImportFile, run: importAll },
   handle,
   "read-all-1m": { setup: store(false), run: readAll },
   "read-all-1m-heap64": { setup: store(false), run: readAll },

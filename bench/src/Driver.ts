@@ -7,7 +7,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { createDatabase } from "@chronicle/postgres-server"
-import type { EventStore, SnapshotStore } from "@chronicle/core"
 import { InMemoryEventStore, InMemorySnapshotStore } from "@chronicle/store-memory"
 import { PostgresEventStore, PostgresSnapshotStore } from "@chronicle/store-postgres"
 import { SqliteEventStore, SqliteSnapshotStore } from "@chronicle/store-sqlite"
@@ -176,10 +175,7 @@ const pgUrlOf = (run: Run): string => {
   return run.pgUrl
 }
 
-const storeLayer = (
-  run: Run,
-  place: string
-): Layer.Layer<EventStore.EventStore | SnapshotStore.SnapshotStore, unknown> =>
+const storeLayer = (run: Run, place: string): Layer.Layer<ChronicleWorkloads.Services, unknown> =>
   run.store === "memory"
     ? Layer.merge(InMemoryEventStore.layer, InMemorySnapshotStore.layer)
     : run.store === "postgres"

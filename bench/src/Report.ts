@@ -107,19 +107,22 @@ const speed = (workload: WorkloadName, min: number, store: StoreName = "memory")
   cpu: (find) => find(store, workload)?.eventsPerCpuSecond.median
 })
 
-/** `store`'s `workload` over its `append-single`, by the wall clock and by CPU time. */
-const overSingle = (store: StoreName, workload: WorkloadName, min: number): Target => {
-  const quotient = (pick: (r: BenchRecord) => number) => (find: Parameters<Target["measure"]>[0]) => {
-    const top = find(store, workload)
-    const single = find(store, "append-single")
-    return top === undefined || single === undefined ? undefined : pick(top) / pick(single)
+/** A store's rate on one workload over its rate on another: how near export and import come to reading and appending. */
+const relative = (store: StoreName, workload: WorkloadName, base: WorkloadName, min: number): Target => {
+  const over = (find: (store: StoreName, workload: WorkloadName) => BenchRecord | undefined, cpu: boolean) => {
+    const a = find(store, workload)
+    const b = find(store, base)
+    if (a === undefined || b === undefined) return undefined
+    return cpu
+      ? a.eventsPerCpuSecond.median / b.eventsPerCpuSecond.median
+      : a.eventsPerSecond.median / b.eventsPerSecond.median
   }
   return {
-    target: `${store} ${workload} >= ${min}x ${store} append-single`,
-    measure: quotient((r) => r.eventsPerSecond.median),
+    target: `${store} ${workload} >= ${min}x ${store} ${base}`,
+    measure: (find) => over(find, false),
     met: (value) => value >= min,
     format: (value) => `${value.toFixed(2)}x`,
-    cpu: quotient((r) => r.eventsPerCpuSecond.median)
+    cpu: (find) => over(find, true)
   }
 }
 
@@ -128,19 +131,23 @@ const targets: ReadonlyArray<Target> = [
   ratio("append-batch", 0.7),
   ratio("read-stream", 0.6),
   ratio("read-all", 0.6),
-  overSingle("sqlite", "append-concurrent", 5),
+  relative("sqlite", "append-concurrent", "append-single", 5),
   {
     target: "sqlite read-all-1m peak RSS < 150 MB (heap capped)",
     measure: (find) => find("sqlite", "read-all-1m-heap64")?.peakRssMb,
     met: (value) => value < 150,
     format: (value) => `${value.toFixed(0)} MB`
   },
+  relative("sqlite", "export", "read-all", 0.5),
+  relative("sqlite", "import", "append-batch", 0.5),
+  relative("memory", "export", "read-all", 0.5),
+  relative("memory", "import", "append-batch", 0.5),
   speed("append-single", 250_000),
   speed("append-batch", 1_000_000),
   speed("read-all", 2_000_000),
   ratio("append-single", 0.8, "postgres"),
   ratio("append-batch", 0.8, "postgres"),
-  overSingle("postgres", "append-concurrent", 3),
+  relative("postgres", "append-concurrent", "append-single", 3),
   speed("read-all", 100_000, "postgres")
 ]
 

@@ -68,6 +68,8 @@ export const workloadNames = [
   "append-concurrent",
   "read-stream",
   "read-all",
+  "export",
+  "import",
   "handle",
   "read-all-1m",
   "read-all-1m-heap64",
@@ -196,6 +198,26 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     full: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 5 },
     quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 },
     stores: storeNames
+  },
+  export: {
+    name: "export",
+    description:
+      "chronicle export of read-all's 100,000 events: the global order as NDJSON lines into a file (ExportFormat.exportEvents)",
+    fresh: false,
+    bulkSetup: false,
+    full: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 5 },
+    quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 },
+    stores: ["sqlite", "memory"]
+  },
+  import: {
+    name: "import",
+    description:
+      "chronicle import of append-batch's 100,000 events (100 streams, runs of 100) from an NDJSON file into an empty store (ExportFormat.importLines)",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 100_000, streams: 100, batch: 100, repetitions: 5 },
+    quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 },
+    stores: ["sqlite", "memory"]
   },
   handle: {
     name: "handle",

@@ -6,7 +6,7 @@
  */
 import { AccountBalances, BankAccount, Money } from "@chronicle/bank-account"
 import { EventStore, ExpectedVersion, Position } from "@chronicle/core"
-import { Count } from "@chronicle/example-cli"
+import { Count } from "@chronicle/cli"
 import { Console, Effect, Either, Option, Stream } from "effect"
 
 const rule = "=".repeat(64)

@@ -7,7 +7,7 @@
  */
 import { AccountBalances, Money } from "@chronicle/bank-account"
 import { EventStore, Position, ProjectionRunner } from "@chronicle/core"
-import { Count } from "@chronicle/example-cli"
+import { Count } from "@chronicle/cli"
 import { Console, Effect } from "effect"
 import * as AccountBalancesTable from "./AccountBalancesTable.js"
 import { seed } from "./Seed.js"

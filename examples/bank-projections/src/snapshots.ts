@@ -7,7 +7,8 @@
  */
 import { BankAccount, Money } from "@chronicle/bank-account"
 import { CommandHandler, EventStore, SnapshotStore } from "@chronicle/core"
-import { CommandLine, Count } from "@chronicle/example-cli"
+import { Count } from "@chronicle/cli"
+import { CommandLine } from "@chronicle/example-cli"
 import { Clock, Console, Effect } from "effect"
 import { main } from "./Stores.js"
 

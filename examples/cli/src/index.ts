@@ -10,7 +10,7 @@
 export * as CommandLine from "./CommandLine.js"
 
 /**
- * Running a program as the process: help, one-line failures, exit codes.
+ * Running a program as the process: help, then `@chronicle/cli`'s one-line failures and exit codes.
  *
  * @since 0.1.0
  */
@@ -22,13 +22,6 @@ export * as Program from "./Program.js"
  * @since 0.1.0
  */
 export * as DatabaseFile from "./DatabaseFile.js"
-
-/**
- * Counts in words: "10,000 events", "1 event".
- *
- * @since 0.1.0
- */
-export * as Count from "./Count.js"
 
 /**
  * Where an example keeps its events: a SQLite file, or PostgreSQL with `--pg URL` (or `CHRONICLE_PG_URL`).

@@ -1,3 +1,4 @@
+import { Program as Exit } from "@chronicle/cli"
 import { CommandLine, Program } from "@chronicle/example-cli"
 import { assert, describe, it } from "@effect/vitest"
 import { type Console, Effect, Schema } from "effect"
@@ -59,28 +60,28 @@ describe("Program.exitCode", () => {
       "a usage error: one line naming the program, exit code 2",
       ["--bogus"],
       Effect.die("must not run"),
-      Program.usageExitCode,
+      Exit.usageExitCode,
       'demo: unknown option "--bogus"; see --help'
     ],
     [
       "a failure: its message on one line, exit code 1",
       [],
       Effect.fail(new Refused({ reason: "the file is\nread-only" })),
-      Program.failureExitCode,
+      Exit.failureExitCode,
       "demo: refused: the file is read-only"
     ],
     [
       "a usage error raised by the program itself: exit code 2",
       [],
       Effect.fail(new CommandLine.UsageError({ problem: "--db PATH is a directory" })),
-      Program.usageExitCode,
+      Exit.usageExitCode,
       "demo: --db PATH is a directory; see --help"
     ],
     [
       "a defect: one line, not a stack trace, exit code 1",
       [],
       Effect.die(new TypeError("Cannot read properties of null")),
-      Program.failureExitCode,
+      Exit.failureExitCode,
       "demo: unexpected failure: Cannot read properties of null"
     ]
   ]

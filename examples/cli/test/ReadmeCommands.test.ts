@@ -17,8 +17,9 @@ const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
 const prefix = `${ProgramRun.pnpmCommand.join(" ")} `
 
 /**
- * The commands a Markdown text prints: each line of its shell code blocks (split at `&&`, comments dropped) and each
- * code span elsewhere that runs pnpm. A bare `pnpm x` reads as `npx -y pnpm@10.34.8 x`, as the Quick start runs pnpm.
+ * The commands a Markdown text prints: each line of its shell code blocks (split at `&&`, comments dropped), each
+ * `$ ` line of its terminal transcripts (`console` blocks), and each code span elsewhere that runs pnpm. A bare
+ * `pnpm x` reads as `npx -y pnpm@10.34.8 x`, as the Quick start runs pnpm.
  */
 const commandsIn = (markdown: string): Array<string> => {
   const found: Array<string> = []
@@ -28,6 +29,10 @@ const commandsIn = (markdown: string): Array<string> => {
   }
   const blocks = /```(\w*)\n([\s\S]*?)```/g
   for (const [, language, body] of markdown.matchAll(blocks)) {
+    if (language === "console") {
+      for (const line of body!.split("\n")) if (line.startsWith("$ ")) keep(line.slice(2))
+      continue
+    }
     if (!["sh", "bash", "shell"].includes(language!)) continue
     for (const line of body!.split("\n")) for (const part of line.replace(/\s#.*$/, "").split("&&")) keep(part)
   }
@@ -49,7 +54,10 @@ const notRunHere: Record<string, string> = {
     "test:consumer installs these into its scratch pnpm application",
   [`${prefix}add @chronicle/store-postgres @effect/sql-pg@^0.53.0`]:
     "test:consumer installs the packed store-postgres with @effect/sql-pg into its scratch pnpm application",
-  [`${prefix}approve-builds`]: "it asks questions; test:consumer's scratch application allows the build in its settings"
+  [`${prefix}approve-builds`]:
+    "it asks questions; test:consumer's scratch application allows the build in its settings",
+  [`${prefix}add --save-dev @chronicle/cli`]:
+    "test:consumer packs @chronicle/cli and checks its tarball; the bin itself is tested by packages/cli/test"
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-readme-"))
@@ -95,7 +103,37 @@ const lineOf = (output: string, start: string) => output.split("\n").find((line)
 
 const demoEnding = "ACC-001 after both: balance $1,250.00, version 8"
 
-const publishable = ["core", "sql", "bank-account", "store-memory", "store-sqlite", "store-postgres", "testkit"]
+const publishable = ["core", "sql", "bank-account", "store-memory", "store-sqlite", "store-postgres", "testkit", "cli"]
+
+/**
+ * The transcript of `chronicle` on the demo's database, as the README prints it: the demo's file at its default place
+ * (written by the demo there, continuing its history if it has one, as a user's run would), the export and the copy
+ * beside it, made afresh. Each command waits for the one it reads from.
+ */
+const demoFile = "examples/bank-demo/.chronicle/bank-demo.db"
+const transcriptFiles = ["examples/bank-demo/.chronicle/bank.ndjson", "examples/bank-demo/.chronicle/bank-copy.db"]
+let demoDatabase: Promise<unknown> | undefined
+const withDemoDatabase = () =>
+  (demoDatabase ??= (async () => {
+    for (const file of transcriptFiles)
+      for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(path.join(root, file + suffix), { force: true })
+    const outcome = await ProgramRun.pnpm(["demo", "--db", demoFile])
+    expect(outcome.status, outcome.stderr).toBe(0)
+  })())
+let exported: Promise<unknown> | undefined
+const chronicle = async (command: string, options: { readonly stderr?: (stderr: string) => void } = {}) => {
+  await withDemoDatabase()
+  if (command.includes(" import ")) await exported
+  const words = command.slice(prefix.length).split(" ")
+  const run = ProgramRun.pnpm(words)
+  if (command.includes(" export ")) exported = run
+  const outcome = await run
+  expect(outcome.status, outcome.stderr).toBe(0)
+  if (options.stderr === undefined) expect(outcome.stderr).toBe("")
+  else options.stderr(outcome.stderr)
+  return ProgramRun.printed(outcome)
+}
+const demoDb = `--db ${demoFile}`
 
 /** `build` and `bench` both build the packages' `dist/`: the two commands run one after the other, not at once. */
 let building: Promise<unknown> = Promise.resolve()
@@ -106,6 +144,59 @@ const oneBuildAtATime = <A>(run: () => Promise<A>): Promise<A> => {
 }
 
 const table: Record<string, () => Promise<void>> = {
+  [`${prefix}chronicle stats ${demoDb}`]: async () => {
+    const output = await chronicle(`${prefix}chronicle stats ${demoDb}`)
+    expect(output).toMatch(
+      /^events +[\d,]+\nstreams +2\nhead position +\d+\nfirst recorded +\S+Z\nlast recorded +\S+Z\nsize on disk +[\d.]+ KiB \([\d,]+ bytes\)\n\nTYPE +EVENTS\nAccountOpened +2\nMoneyDeposited +\d+\nMoneyWithdrawn +\d+$/
+    )
+  },
+  [`${prefix}chronicle streams ${demoDb}`]: async () => {
+    const output = await chronicle(`${prefix}chronicle streams ${demoDb}`)
+    expect(output).toMatch(
+      /^STREAM +VERSION +LAST WRITE +POSITION\nBankAccount-ACC-001 +\d+ +\S+Z +\d+\nBankAccount-ACC-002 +\d+ +\S+Z +\d+$/
+    )
+  },
+  [`${prefix}chronicle read BankAccount-ACC-002 ${demoDb}`]: async () => {
+    const output = await chronicle(`${prefix}chronicle read BankAccount-ACC-002 ${demoDb}`)
+    expect(output.split("\n")[0]).toMatch(/^VERSION +POSITION +TYPE +RECORDED AT +DATA$/)
+    expect(output).toMatch(/^ +1 +\d+ +AccountOpened +\S+Z +\{"accountId":"ACC-002","ownerName":"Jane Smith",/m)
+    expect(output).toMatch(/^ +2 +\d+ +MoneyDeposited +\S+Z +\{"amount":200000,"balanceAfter":200000\}$/m)
+  },
+  [`${prefix}chronicle tail ${demoDb} --after 9 --json`]: async () => {
+    const output = await chronicle(`${prefix}chronicle tail ${demoDb} --after 9 --json`)
+    const events = output.split("\n").map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(events[0]).toMatchObject({ position: "10", streamId: "BankAccount-ACC-001", type: "MoneyDeposited" })
+    for (const event of events) {
+      expect(Object.keys(event)).toEqual([
+        "position",
+        "id",
+        "streamId",
+        "version",
+        "type",
+        "data",
+        "metadata",
+        "recordedAt"
+      ])
+    }
+  },
+  [`${prefix}chronicle export ${demoDb} --out ${transcriptFiles[0]}`]: async () => {
+    await chronicle(`${prefix}chronicle export ${demoDb} --out ${transcriptFiles[0]}`, {
+      stderr: (stderr) =>
+        expect(stderr).toMatch(
+          new RegExp(`^Exported [\\d,]+ events to ${transcriptFiles[0]} in [\\d.]+ s \\([\\d,]+ events/s\\)\\n$`)
+        )
+    })
+    const lines = fs.readFileSync(path.join(root, transcriptFiles[0]!), "utf8").trimEnd().split("\n")
+    expect(JSON.parse(lines[0]!)).toMatchObject({ streamId: "BankAccount-ACC-001", version: 1, type: "AccountOpened" })
+  },
+  [`${prefix}chronicle import ${transcriptFiles[0]} --db ${transcriptFiles[1]}`]: async () => {
+    const output = await chronicle(`${prefix}chronicle import ${transcriptFiles[0]} --db ${transcriptFiles[1]}`)
+    expect(output).toMatch(
+      new RegExp(
+        `^Imported ${transcriptFiles[0]}: ([\\d,]+) events read, \\1 written, 0 already present, in [\\d.]+ s \\([\\d,]+ events/s\\)$`
+      )
+    )
+  },
   [`${prefix}build`]: async () => {
     await oneBuildAtATime(() => runExactly(`${prefix}build`))
     for (const name of publishable) {

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Equal, Schema } from "effect"
+import { compareCodePoints } from "./internal/order.js"
 import * as Position from "./Position.js"
 import type { StorageError } from "./StorageError.js"
 
@@ -25,6 +26,17 @@ export class CheckpointConflict extends Schema.TaggedError<CheckpointConflict>("
 }
 
 /**
+ * A projection's stored checkpoint: its name and the position of the last event it applied.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Checkpoint {
+  readonly name: string
+  readonly position: Position.Position
+}
+
+/**
  * The checkpoint store.
  *
  * @since 0.1.0
@@ -35,6 +47,8 @@ export class CheckpointStore extends Context.Tag("@chronicle/core/CheckpointStor
   {
     /** The stored checkpoint of a projection; `Position.start` when it has none (read from the start). */
     readonly load: (name: string) => Effect.Effect<Position.Position, StorageError>
+    /** Every stored checkpoint, in ascending order of name (for operators: which projections exist, how far each is). */
+    readonly list: Effect.Effect<ReadonlyArray<Checkpoint>, StorageError>
     /**
      * Moves the checkpoint from `from` to `to` and runs `update` (the read-model change for the events in between),
      * atomically: both or neither. Fails with `CheckpointConflict`, running nothing, when the checkpoint is not at
@@ -88,5 +102,32 @@ export const makeInMemory = (
           )
         })
       )
-    return { load: (name) => Effect.sync(() => checkpoints.get(name) ?? Position.start), commit }
+    const list = Effect.sync(() =>
+      [...checkpoints]
+        .sort(([a], [b]) => compareCodePoints(a, b))
+        .map(([name, position]): Checkpoint => ({ name, position }))
+    )
+    return { load: (name) => Effect.sync(() => checkpoints.get(name) ?? Position.start), list, commit }
   })
+
+/**
+ * Moves a projection's checkpoint to `to` (default `Position.start`) from wherever it is now, as one commit that
+ * changes nothing else, with the `CheckpointStore` in context; returns where it was. The read model is left as it is:
+ * a runner started afterwards applies the events after `to` to it again, so reset a read model that can take them
+ * (emptied, or rebuilt by `ProjectionRunner.rebuild`, which resets both). A runner still committing meanwhile fails
+ * with `CheckpointConflict` rather than overwrite the reset.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const reset = (
+  name: string,
+  to: Position.Position = Position.start
+): Effect.Effect<
+  { readonly from: Position.Position; readonly to: Position.Position },
+  StorageError | CheckpointConflict,
+  CheckpointStore
+> =>
+  Effect.flatMap(CheckpointStore, (store) =>
+    Effect.flatMap(store.load(name), (from) => Effect.as(store.commit(name, { from, to }, Effect.void), { from, to }))
+  )

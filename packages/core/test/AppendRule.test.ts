@@ -174,3 +174,56 @@ describe("AppendRule.decide", () => {
     }
   )
 })
+
+describe("AppendRule.decideImport", () => {
+  const stored = (events: ReadonlyArray<Prepared>, from = 1): ReadonlyArray<AppendRule.StoredEvent> =>
+    events.map((e, i) => ({
+      id: e.id,
+      version: from + i,
+      position: PositionEncoding.fromCounter(from + i),
+      type: e.type,
+      data: JSON.parse(e.dataJson)
+    }))
+  const run = (events: ReadonlyArray<Prepared>, firstVersion = 1): AppendRule.ImportRun => ({
+    streamId,
+    firstVersion,
+    events
+  })
+  const batch = [1, 2, 3, 4].map((by) => prepared(by, crypto.randomUUID()))
+
+  it("writes a run the stream has not reached, at its versions", () => {
+    assert.deepStrictEqual(AppendRule.decideImport(run(batch), { version: 0, stored: [] }), {
+      _tag: "Write",
+      version: 0,
+      events: batch,
+      skipped: 0
+    })
+  })
+
+  it("skips the events stored already at the same versions and writes the rest", () => {
+    const decision = AppendRule.decideImport(run(batch), { version: 2, stored: stored(batch.slice(0, 2)) })
+    assert.deepStrictEqual(decision, { _tag: "Write", version: 2, events: batch.slice(2), skipped: 2 })
+    assert.deepStrictEqual(AppendRule.decideImport(run(batch), { version: 4, stored: stored(batch) }), {
+      _tag: "Skip",
+      skipped: 4
+    })
+  })
+
+  it("refuses another history, another payload, an id at another version and a gap", () => {
+    const conflict = (facts: AppendRule.Facts, events = batch, first = 1) => {
+      const decision = AppendRule.decideImport(run(events, first), facts)
+      assert.strictEqual(decision._tag, "Conflict")
+      return decision._tag === "Conflict" ? decision.error : undefined
+    }
+    const other = [prepared(9, crypto.randomUUID())]
+    assert.strictEqual(conflict({ version: 1, stored: [] })?.reason, "the stream holds another event at version 1")
+    assert.strictEqual(conflict({ version: 2, stored: stored(other) })?.version, 1)
+    const changed = { ...batch[0]!, dataJson: JSON.stringify({ by: 99 }) }
+    assert.include(conflict({ version: 1, stored: stored([changed]) })?.reason, "different payload")
+    assert.strictEqual(
+      conflict({ version: 2, stored: stored(batch.slice(0, 1), 2) }, batch.slice(0, 1), 3)?.reason,
+      "the event id is stored in the stream at another version"
+    )
+    assert.include(conflict({ version: 0, stored: [] }, batch, 3)?.reason, "would leave a gap")
+  })
+})

@@ -6,14 +6,18 @@
  * - event rows: `version, event_id, type, data, metadata, recorded_at`, then the dialect's position columns, then
  *   `stream_id` when the read spans streams (`readAll`; a stream read knows its stream);
  * - stored-id rows (the append rule's facts): `event_id, version, type, data`, then the position columns;
- * - insert rows (what an insert returns): `version`, then the position columns.
+ * - insert rows (what an insert returns): `version`, then the position columns;
+ * - stream rows (`StoreAdmin.listStreams`): `stream_id, version, recorded_at`, then the position columns of the
+ *   stream's last event;
+ * - totals (`StoreAdmin.stats`): `events, streams, first recorded_at, last recorded_at`; type rows `type, count`; a
+ *   size row `bytes` (null when unknown); a count row `count`.
  *
  * Numbers may come back as numbers, bigints or numeric strings (drivers differ); `recorded_at` holds epoch
  * milliseconds.
  *
  * @since 0.1.0
  */
-import { EventStoreError, Position, type RecordedEvent, type StreamId } from "@chronicle/core"
+import { EventStoreError, Position, type RecordedEvent, type StoreAdmin, type StreamId } from "@chronicle/core"
 import type { AppendRule } from "@chronicle/core/engine"
 import { Either } from "effect"
 import type { PositionColumns } from "./SqlDialect.js"
@@ -152,3 +156,58 @@ export const version = (rows: ReadonlyArray<ReadonlyArray<unknown>>): number =>
  */
 export const head = (rows: ReadonlyArray<ReadonlyArray<unknown>>, position: PositionColumns): Position.Position =>
   rows.length === 0 ? Position.start : position.decode(rows[0]!, 0)
+
+/**
+ * The streams of stream rows.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const streams = (
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  position: PositionColumns
+): ReadonlyArray<StoreAdmin.StreamInfo> =>
+  rows.map((row) => ({
+    streamId: row[0] as StreamId.StreamId,
+    version: asNumber(row[1]),
+    lastRecordedAt: new Date(asNumber(row[2])),
+    position: position.decode(row, 3)
+  }))
+
+/**
+ * The number in a one-row, one-column result (0 when there is no row or it is null).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const count = (rows: ReadonlyArray<ReadonlyArray<unknown>>): number =>
+  rows.length === 0 || rows[0]![0] === null ? 0 : asNumber(rows[0]![0])
+
+/**
+ * The store's totals from the rows of `totals`, `eventTypes`, `size` and `headPosition`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const stats = (
+  results: {
+    readonly totals: ReadonlyArray<ReadonlyArray<unknown>>
+    readonly eventTypes: ReadonlyArray<ReadonlyArray<unknown>>
+    readonly size: ReadonlyArray<ReadonlyArray<unknown>>
+    readonly head: ReadonlyArray<ReadonlyArray<unknown>>
+  },
+  position: PositionColumns
+): StoreAdmin.Stats => {
+  const totals = results.totals[0] ?? [0, 0, null, null]
+  const time = (value: unknown) => (value === null || value === undefined ? undefined : new Date(asNumber(value)))
+  const bytes = results.size[0]?.[0]
+  return {
+    events: asNumber(totals[0] ?? 0),
+    streams: asNumber(totals[1] ?? 0),
+    head: head(results.head, position),
+    firstRecordedAt: time(totals[2]),
+    lastRecordedAt: time(totals[3]),
+    eventTypes: results.eventTypes.map((row) => ({ type: row[0] as string, count: asNumber(row[1]) })),
+    size: bytes === null || bytes === undefined ? { _tag: "Unknown" } : { _tag: "Known", bytes: asNumber(bytes) }
+  }
+}

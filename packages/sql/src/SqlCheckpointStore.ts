@@ -104,5 +104,20 @@ export const make = (
         )
       )
 
-    return { load, commit }
+    const list = client.unsafe(...statements.list).values.pipe(
+      Effect.flatMap((rows) =>
+        Effect.forEach(rows, (row) =>
+          Effect.map(
+            positionOf([[row[1]]]),
+            (position): CheckpointStore.Checkpoint => ({
+              name: String(row[0]),
+              position
+            })
+          )
+        )
+      ),
+      Effect.mapError(SqlFault.toStorageError("CheckpointStore.list"))
+    )
+
+    return { load, list, commit }
   })

@@ -17,7 +17,7 @@
  * @since 0.1.0
  */
 import type { Position } from "@chronicle/core"
-import type { StorageEngine } from "@chronicle/core/engine"
+import type { AdminEngine, StorageEngine } from "@chronicle/core/engine"
 
 /**
  * One statement: its SQL text (with the dialect's own placeholders) and its parameters.
@@ -78,6 +78,14 @@ export interface PositionColumns {
  *   id) refuses a batch carrying a stored id, and the one on (stream, version) a concurrent writer's version, so a
  *   batch it writes is one the rule would write; on no row or a unique violation, the engine decides by the rule.
  *
+ * For `StoreAdmin` (row layouts in `EventRows`):
+ * - `listStreams`: one page of streams (ids starting with `range.prefix`, above `range.after` when given, in ascending
+ *   code point order — SQLite's `BINARY`, PostgreSQL's `COLLATE "C"` — at most `range.limit`), as stream rows;
+ * - `totals`: one row, `events, streams, min(recorded_at), max(recorded_at)` (the times null when empty);
+ * - `eventTypes`: rows `type, count`, in ascending order of type;
+ * - `size`: one row, the database's size on disk in bytes, or null when it has no file (SQLite's `:memory:`);
+ * - `countAfter`: one row, the number of events after a position that `readAll` would read.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -89,6 +97,11 @@ export interface EventStatements {
   readonly readAll: (after: Position.Position, limit: number) => Query
   readonly headPosition: Query
   readonly appendChecked?: ((request: StorageEngine.AppendRequest) => Query) | undefined
+  readonly listStreams: (range: AdminEngine.StreamsRange) => Query
+  readonly totals: Query
+  readonly eventTypes: Query
+  readonly size: Query
+  readonly countAfter: (after: Position.Position) => Query
 }
 
 /**
@@ -98,13 +111,15 @@ export interface EventStatements {
  * - `hold`: run at the start of a commit's transaction; the last returns the row of `load`, and after them the
  *   checkpoint cannot change until the transaction ends (SQLite's `BEGIN IMMEDIATE` holds the whole database already;
  *   a database with row locks inserts the row if missing and locks it);
- * - `save`: writes the position, inserting the row or updating it.
+ * - `save`: writes the position, inserting the row or updating it;
+ * - `list`: every checkpoint, rows `[name, position]`, in ascending code point order of name.
  *
  * @since 0.1.0
  * @category models
  */
 export interface CheckpointStatements {
   readonly load: (name: string) => Query
+  readonly list: Query
   readonly hold: (name: string) => ReadonlyArray<Query>
   readonly save: (name: string, position: string) => Query
 }
@@ -166,7 +181,9 @@ export interface IdentifierRules {
  * - `isRetryable`: whether a failure means the transaction met another one's lock and may be run again from the start
  *   (SQLite's `SQLITE_BUSY`, a deadlock or serialization failure);
  * - `isUniqueViolation`: whether a failure is a unique index rejecting a row, so that the facts an append decided on
- *   were stale and the append is decided again.
+ *   were stale and the append is decided again;
+ * - `tableExists`: a statement returning a row when the table exists, none otherwise (for migration status and for
+ *   telling a Chronicle database from another one).
  *
  * @since 0.1.0
  * @category models
@@ -178,6 +195,7 @@ export interface SqlDialect {
   readonly beforeMigrations: (migrationsTable: string) => ReadonlyArray<string>
   readonly isRetryable: (error: unknown) => boolean
   readonly isUniqueViolation: (error: unknown) => boolean
+  readonly tableExists: (table: string) => Query
   readonly position: PositionColumns
   readonly events: (tables: EventTables) => Schema<EventStatements>
   readonly checkpoints: (table: string) => Schema<CheckpointStatements>

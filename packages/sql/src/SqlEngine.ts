@@ -15,15 +15,26 @@
  *   `readAll` and `headPosition` see only what the dialect's visibility rule lets through;
  * - **live readers** are woken at once by appends through this engine (after the commit; inside the application's
  *   transaction, at once, so they may look before it commits) and otherwise notice new events by polling the head
- *   every `pollInterval`.
+ *   every `pollInterval`;
+ * - **admin** (`AdminEngine`): listings, totals and counts are one statement each (the dialect's); an import runs all
+ *   its runs in one transaction, each decided by `AppendRule.decideImport` on facts gathered as an append gathers them,
+ *   and is decided again from the start when a unique index finds the facts stale.
  *
  * Storage faults are `StorageError`s (`EventStore.append`, `EventStore.readAll`, ...), undecodable rows
  * `EventDecodeError`s, never defects. Statements are never interrupted mid-flight (see `fromClient`).
  *
  * @since 0.1.0
  */
-import { type EventStore, type EventStoreError, Position, type StorageError, type StreamId } from "@chronicle/core"
-import { AppendRule, Notifier, type StorageEngine } from "@chronicle/core/engine"
+import {
+  type EventStore,
+  type EventStoreError,
+  ExpectedVersion,
+  Position,
+  type StorageError,
+  type StoreAdmin,
+  type StreamId
+} from "@chronicle/core"
+import { type AdminEngine, AppendRule, Notifier, type StorageEngine } from "@chronicle/core/engine"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -150,7 +161,10 @@ const isSqlError = (error: unknown): error is SqlError => Predicate.isTagged(err
  * @since 0.1.0
  * @category constructors
  */
-export const fromClient = (client: SqlClient.SqlClient, options: Options): StorageEngine.StorageEngine => {
+export const fromClient = (
+  client: SqlClient.SqlClient,
+  options: Options
+): StorageEngine.StorageEngine & AdminEngine.AdminEngine => {
   const { dialect } = options
   const { position } = dialect
   const sql = dialect.events(options.tables).statements
@@ -270,13 +284,85 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
     (rows) => EventRows.head(rows, position)
   )
 
+  const listStreams = (range: AdminEngine.StreamsRange) =>
+    Effect.map(
+      Effect.catchTag(query(sql.listStreams(range)), "SqlError", SqlFault.fail("StoreAdmin.listStreams")),
+      (rows) => EventRows.streams(rows, position)
+    )
+
+  const stats = Effect.map(
+    Effect.all({
+      totals: query(sql.totals),
+      eventTypes: query(sql.eventTypes),
+      size: query(sql.size),
+      head: query(sql.headPosition)
+    }),
+    (results) => EventRows.stats(results, position)
+  ).pipe(Effect.catchTag("SqlError", SqlFault.fail("StoreAdmin.stats")))
+
+  const countAfter = (after: Position.Position) =>
+    Effect.map(
+      Effect.catchTag(query(sql.countAfter(after)), "SqlError", SqlFault.fail("StoreAdmin.countAfter")),
+      EventRows.count
+    )
+
+  /** Every run, in one transaction: decided by the import rule on fresh facts, written as it says. */
+  const importAttempt = (runs: ReadonlyArray<AppendRule.ImportRun>) =>
+    SqlTransaction.run(client, dialect, (conn: Connection) => {
+      const run: Run = ([text, params]) => conn.executeValues(text, params)
+      return Effect.reduce(
+        runs,
+        { written: 0, skipped: 0 } as StoreAdmin.ImportResult,
+        (result, importRun): Effect.Effect<StoreAdmin.ImportResult, StoreAdmin.ImportConflict | SqlError> => {
+          const request = {
+            streamId: importRun.streamId,
+            events: importRun.events,
+            expectedVersion: ExpectedVersion.any
+          }
+          return Effect.flatMap(
+            facts(run, request),
+            (facts): Effect.Effect<StoreAdmin.ImportResult, StoreAdmin.ImportConflict | SqlError> => {
+              const decision = AppendRule.decideImport(importRun, facts)
+              switch (decision._tag) {
+                case "Conflict":
+                  return Effect.fail(decision.error)
+                case "Skip":
+                  return Effect.succeed({ written: result.written, skipped: result.skipped + decision.skipped })
+                case "Write":
+                  return Effect.as(write(run, { ...request, events: decision.events }, decision.version), {
+                    written: result.written + decision.events.length,
+                    skipped: result.skipped + decision.skipped
+                  })
+              }
+            }
+          )
+        }
+      )
+    })
+
+  const importRuns = (runs: ReadonlyArray<AppendRule.ImportRun>) =>
+    importAttempt(runs).pipe(
+      Effect.retry({
+        while: (error) => isSqlError(error) && dialect.isUniqueViolation(error),
+        times: SqlTransaction.retries
+      }),
+      Effect.tap((result) => {
+        if (result.written > 0) notifier.notify()
+      }),
+      Effect.catchTag("SqlError", SqlFault.fail("StoreAdmin.importEvents"))
+    )
+
   return {
     append,
     readStream,
     readAll,
     streamVersion,
     headPosition,
-    awaitAppend: awaitAppend({ notifier, headPosition, pollInterval: options.pollInterval })
+    awaitAppend: awaitAppend({ notifier, headPosition, pollInterval: options.pollInterval }),
+    listStreams,
+    stats,
+    countAfter,
+    importRuns
   }
 }
 
@@ -288,7 +374,11 @@ export const fromClient = (client: SqlClient.SqlClient, options: Options): Stora
  */
 export const make = (
   options: Options
-): Effect.Effect<StorageEngine.StorageEngine, StorageError.StorageError, SqlClient.SqlClient> =>
+): Effect.Effect<
+  StorageEngine.StorageEngine & AdminEngine.AdminEngine,
+  StorageError.StorageError,
+  SqlClient.SqlClient
+> =>
   Effect.flatMap(SqlClient.SqlClient, (client) =>
     Effect.as(migrate(options.dialect, options.tables), fromClient(client, options))
   )

@@ -4,9 +4,16 @@
  *
  * @since 0.1.0
  */
-import { EventStore, type Position, type RecordedEvent, type StreamId } from "@chronicle/core"
-import { AppendRule, Notifier, PositionEncoding, StorageEngine } from "@chronicle/core/engine"
-import { Effect, Layer } from "effect"
+import {
+  EventStore,
+  ExpectedVersion,
+  type Position,
+  type RecordedEvent,
+  StoreAdmin,
+  type StreamId
+} from "@chronicle/core"
+import { AdminEngine, AppendRule, Notifier, PositionEncoding, StorageEngine } from "@chronicle/core/engine"
+import { Context, Effect, Layer } from "effect"
 
 const emptyMetadata: RecordedEvent.EventMetadata = Object.freeze({})
 
@@ -22,12 +29,14 @@ interface StreamEntry {
 /**
  * Builds an in-memory storage engine. Appends are synchronous, so each one is atomic; live readers are woken by the
  * append itself, without polling. Data and metadata are stored as the JSON they serialize to (as a database would
- * keep them), so what reads return never aliases what the caller appended. Positions count events from 1.
+ * keep them), so what reads return never aliases what the caller appended. Positions count events from 1. Its admin
+ * part answers from the same maps; an import writes its runs one after the other and, if one conflicts, takes back
+ * what the earlier ones wrote before anyone sees it (nothing yields in between).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeEngine = (): StorageEngine.StorageEngine => {
+export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEngine => {
   const streams = new Map<string, StreamEntry>()
   const all: Array<RecordedEvent.RecordedEvent> = []
   const notifier = Notifier.make()
@@ -43,10 +52,15 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
     return stored
   }
 
-  const write = (request: StorageEngine.AppendRequest, entry: StreamEntry | undefined, current: number) => {
+  const write = (
+    request: Pick<StorageEngine.AppendRequest, "streamId" | "events">,
+    entry: StreamEntry | undefined,
+    current: number,
+    notify = true
+  ) => {
     const { events, streamId } = request
-    const target: StreamEntry = entry ?? { events: [], ids: undefined }
-    if (entry === undefined) streams.set(streamId, target)
+    const target: StreamEntry = entry ?? streams.get(streamId) ?? { events: [], ids: undefined }
+    if (!streams.has(streamId)) streams.set(streamId, target)
     const positions = new Array(events.length)
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!
@@ -65,7 +79,7 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
       target.ids?.set(event.id, recorded)
       positions[i] = recorded.position
     }
-    notifier.notify()
+    if (notify) notifier.notify()
     return { version: current + events.length, positions }
   }
 
@@ -107,13 +121,106 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
       return from >= all.length ? [] : all.slice(from, Math.min(all.length, from + limit))
     })
 
+  const listStreams = (range: AdminEngine.StreamsRange) =>
+    Effect.sync(() => {
+      const ids: Array<string> = []
+      for (const id of streams.keys()) {
+        if (
+          id.startsWith(range.prefix) &&
+          (range.after === undefined || AdminEngine.compareStreamIds(id, range.after) > 0)
+        )
+          ids.push(id)
+      }
+      return ids
+        .sort(AdminEngine.compareStreamIds)
+        .slice(0, range.limit)
+        .map((id): StoreAdmin.StreamInfo => {
+          const last = streams.get(id)!.events.at(-1)!
+          return {
+            streamId: last.streamId,
+            version: last.version,
+            position: last.position,
+            lastRecordedAt: last.recordedAt
+          }
+        })
+    })
+
+  const stats = Effect.sync((): StoreAdmin.Stats => {
+    const types = new Map<string, number>()
+    let first = Number.POSITIVE_INFINITY
+    let last = Number.NEGATIVE_INFINITY
+    for (const event of all) {
+      types.set(event.type, (types.get(event.type) ?? 0) + 1)
+      const at = event.recordedAt.getTime()
+      if (at < first) first = at
+      if (at > last) last = at
+    }
+    return {
+      events: all.length,
+      streams: streams.size,
+      head: PositionEncoding.fromCounter(all.length),
+      firstRecordedAt: all.length === 0 ? undefined : new Date(first),
+      lastRecordedAt: all.length === 0 ? undefined : new Date(last),
+      eventTypes: [...types]
+        .sort(([a], [b]) => AdminEngine.compareStreamIds(a, b))
+        .map(([type, count]) => ({ type, count })),
+      size: { _tag: "Unknown" }
+    }
+  })
+
+  const importRuns = (runs: ReadonlyArray<AppendRule.ImportRun>) =>
+    Effect.suspend((): Effect.Effect<StoreAdmin.ImportResult, StoreAdmin.ImportConflict> => {
+      const head = all.length
+      const lengths = new Map<string, number>()
+      let written = 0
+      let skipped = 0
+      for (const run of runs) {
+        const entry = streams.get(run.streamId)
+        if (!lengths.has(run.streamId)) lengths.set(run.streamId, entry?.events.length ?? 0)
+        const request = { streamId: run.streamId, events: run.events, expectedVersion: ExpectedVersion.any }
+        const decision = AppendRule.decideImport(run, {
+          version: entry?.events.length ?? 0,
+          stored: storedIds(entry, request)
+        })
+        if (decision._tag === "Conflict") {
+          undo(head, lengths)
+          return Effect.fail(decision.error)
+        }
+        skipped += decision.skipped
+        if (decision._tag === "Write") {
+          write({ streamId: run.streamId, events: decision.events }, entry, decision.version, false)
+          written += decision.events.length
+        }
+      }
+      if (written > 0) notifier.notify()
+      return Effect.succeed({ written, skipped })
+    })
+
+  /** Takes back an import's writes: the global order back to `head`, each stream back to its length before. */
+  const undo = (head: number, lengths: ReadonlyMap<string, number>) => {
+    all.length = head
+    for (const [id, length] of lengths) {
+      const entry = streams.get(id)
+      if (entry === undefined) continue
+      if (length === 0) {
+        streams.delete(id)
+        continue
+      }
+      for (const event of entry.events.splice(length)) entry.ids?.delete(event.id)
+    }
+  }
+
   return {
     append,
     readStream,
     readAll,
     streamVersion: (streamId) => Effect.sync(() => streams.get(streamId)?.events.length ?? 0),
     headPosition: Effect.sync(() => PositionEncoding.fromCounter(all.length)),
-    awaitAppend: (after) => notifier.wait(() => all.length > PositionEncoding.toCounter(after))
+    awaitAppend: (after) => notifier.wait(() => all.length > PositionEncoding.toCounter(after)),
+    listStreams,
+    stats,
+    countAfter: (after) => Effect.sync(() => Math.max(0, all.length - PositionEncoding.toCounter(after))),
+    importRuns
   }
 }
 
@@ -128,9 +235,16 @@ export const make: Effect.Effect<EventStore.EventStore["Type"]> = Effect.sync(()
 )
 
 /**
- * A Layer providing a fresh, empty in-memory `EventStore`.
+ * A Layer providing a fresh, empty in-memory `EventStore`, and its `StoreAdmin` (over the same events).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<EventStore.EventStore> = Layer.effect(EventStore.EventStore, make)
+export const layer: Layer.Layer<EventStore.EventStore | StoreAdmin.StoreAdmin> = Layer.effectContext(
+  Effect.sync(() => {
+    const engine = makeEngine()
+    return Context.make(EventStore.EventStore, StorageEngine.toEventStore(engine)).pipe(
+      Context.add(StoreAdmin.StoreAdmin, AdminEngine.toStoreAdmin(engine))
+    )
+  })
+)

@@ -1,4 +1,5 @@
 import { InMemoryEventStore } from "@chronicle/store-memory"
-import { eventStoreSuite } from "@chronicle/testkit/vitest"
+import { eventStoreSuite, storeAdminSuite } from "@chronicle/testkit/vitest"
 
 eventStoreSuite("in-memory", InMemoryEventStore.layer)
+storeAdminSuite("in-memory", InMemoryEventStore.layer)

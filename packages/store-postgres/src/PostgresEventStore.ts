@@ -26,8 +26,8 @@
  *
  * @since 0.1.0
  */
-import { EventStore, StorageError } from "@chronicle/core"
-import { Notifier, StorageEngine } from "@chronicle/core/engine"
+import { EventStore, StorageError, StoreAdmin } from "@chronicle/core"
+import { AdminEngine, Notifier, StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlEngine, SqlFault, SqlIdentifier } from "@chronicle/sql"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
@@ -172,7 +172,7 @@ interface ListenSettings {
 const build = (
   options: Options,
   listenSettings: ListenSettings
-): Effect.Effect<EventStore.EventStore["Type"], MakeError, PgClient.PgClient | Scope.Scope> =>
+): Effect.Effect<Services, MakeError, PgClient.PgClient | Scope.Scope> =>
   Effect.gen(function* () {
     const tables = yield* SqlEngine.tables(dialect, options)
     const client = yield* PgClient.PgClient
@@ -210,14 +210,25 @@ const build = (
         ),
       awaitAppend: (after) => Notifications.onLiveClock(engine.awaitAppend(after))
     })
-    return {
+    const admin = AdminEngine.toStoreAdmin({
+      ...engine,
+      // Other processes' subscribers learn of an import as of an append.
+      importRuns: (runs) =>
+        Effect.tap(engine.importRuns(runs), (result) => {
+          if (result.written > 0) publisher.published()
+        })
+    })
+    return Context.make(EventStore.EventStore, {
       ...store,
       // Each page is a round trip: the next page is read while the caller handles this one.
       readAll: (options) => Stream.bufferChunks(store.readAll(options), { capacity: 1 }),
       readStream: (streamId, options) => Stream.bufferChunks(store.readStream(streamId, options), { capacity: 1 }),
       subscribe: resuming(store.subscribe)
-    }
+    }).pipe(Context.add(StoreAdmin.StoreAdmin, admin))
   })
+
+/** What the store's Layers provide: the event store and its admin. */
+type Services = Context.Context<EventStore.EventStore | StoreAdmin.StoreAdmin>
 
 /**
  * Builds the `EventStore` service over the `PgClient` in context: validates the table names, runs the store's
@@ -231,6 +242,21 @@ const build = (
 export const make = (
   options: Options = {}
 ): Effect.Effect<EventStore.EventStore["Type"], MakeError, PgClient.PgClient | Scope.Scope> =>
+  Effect.map(makeWithAdmin(options), (services) => Context.get(services, EventStore.EventStore))
+
+/**
+ * Builds the `EventStore` service and its `StoreAdmin` over the `PgClient` in context, as `make` does.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWithAdmin = (
+  options: Options = {}
+): Effect.Effect<
+  Context.Context<EventStore.EventStore | StoreAdmin.StoreAdmin>,
+  MakeError,
+  PgClient.PgClient | Scope.Scope
+> =>
   Effect.flatMap(PgClient.PgClient, (client) =>
     build(options, {
       applicationName: client.config.applicationName ?? defaultApplicationName,
@@ -239,28 +265,29 @@ export const make = (
   )
 
 /**
- * A Layer providing `EventStore` over the `PgClient` the application provides (`PgClient.layer`, or its own pool
- * through `PgClient.layerFromPool`): appends inside the application's `sql.withTransaction` join that transaction.
+ * A Layer providing `EventStore` and its `StoreAdmin` over the `PgClient` the application provides (`PgClient.layer`,
+ * or its own pool through `PgClient.layerFromPool`): appends inside the application's `sql.withTransaction` join that
+ * transaction.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerFromClient = (
   options: Options = {}
-): Layer.Layer<EventStore.EventStore, MakeError, PgClient.PgClient> =>
-  Layer.scoped(EventStore.EventStore, make(options))
+): Layer.Layer<EventStore.EventStore | StoreAdmin.StoreAdmin, MakeError, PgClient.PgClient> =>
+  Layer.scopedContext(makeWithAdmin(options))
 
 /**
- * A Layer that opens a pool from `config.url` and provides `EventStore` together with the pool as `SqlClient` and
- * `PgClient`, for the checkpoint and snapshot stores and the application's read-model tables; the pool closes with
- * the Layer's scope.
+ * A Layer that opens a pool from `config.url` and provides `EventStore` and its `StoreAdmin` together with the pool
+ * as `SqlClient` and `PgClient`, for the checkpoint and snapshot stores and the application's read-model tables; the
+ * pool closes with the Layer's scope.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerWithClient = (
   config: Config
-): Layer.Layer<EventStore.EventStore | SqlClient.SqlClient | PgClient.PgClient, MakeError> =>
+): Layer.Layer<EventStore.EventStore | StoreAdmin.StoreAdmin | SqlClient.SqlClient | PgClient.PgClient, MakeError> =>
   Layer.scopedContext(
     Effect.gen(function* () {
       yield* SqlEngine.tables(dialect, config)
@@ -273,22 +300,24 @@ export const layerWithClient = (
         applicationName: config.applicationName ?? defaultApplicationName
       }).pipe(Effect.catchTag("SqlError", SqlFault.fail("EventStore.connect")))
       yield* client.unsafe("SELECT 1").pipe(Effect.catchTag("SqlError", SqlFault.fail("EventStore.connect")))
-      const store = yield* build(config, {
+      const services = yield* build(config, {
         applicationName: config.applicationName ?? defaultApplicationName,
         connectTimeout: config.connectTimeout ?? defaultConnectTimeout
       }).pipe(Effect.provideService(PgClient.PgClient, client))
-      return Context.make(EventStore.EventStore, store).pipe(
-        Context.add(SqlClient.SqlClient, client),
-        Context.add(PgClient.PgClient, client)
-      )
+      return services.pipe(Context.add(SqlClient.SqlClient, client), Context.add(PgClient.PgClient, client))
     })
   )
 
 /**
- * A Layer that opens a pool from `config.url` and provides `EventStore` only; the pool closes with the Layer's scope.
+ * A Layer that opens a pool from `config.url` and provides `EventStore` and its `StoreAdmin`; the pool closes with the
+ * Layer's scope.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (config: Config): Layer.Layer<EventStore.EventStore, MakeError> =>
-  Layer.project(layerWithClient(config), EventStore.EventStore, EventStore.EventStore, (store) => store)
+export const layer = (config: Config): Layer.Layer<EventStore.EventStore | StoreAdmin.StoreAdmin, MakeError> =>
+  Layer.map(layerWithClient(config), (context) =>
+    Context.make(EventStore.EventStore, Context.get(context, EventStore.EventStore)).pipe(
+      Context.add(StoreAdmin.StoreAdmin, Context.get(context, StoreAdmin.StoreAdmin))
+    )
+  )

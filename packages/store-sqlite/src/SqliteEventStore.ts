@@ -37,8 +37,8 @@
  *
  * @since 0.1.0
  */
-import { EventStore, StorageError } from "@chronicle/core"
-import { StorageEngine } from "@chronicle/core/engine"
+import { EventStore, StorageError, StoreAdmin } from "@chronicle/core"
+import { AdminEngine, StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlEngine, SqlFault, SqlIdentifier } from "@chronicle/sql"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
@@ -174,6 +174,9 @@ const millis = (duration: Duration.DurationInput) =>
 export const make = (
   options: Options = {}
 ): Effect.Effect<EventStore.EventStore["Type"], MakeError, SqlClient.SqlClient> =>
+  Effect.map(makeEngine(options), StorageEngine.toEventStore)
+
+const makeEngine = (options: Options) =>
   Effect.gen(function* () {
     const tables = yield* SqlEngine.tables(dialect, options)
     const client = yield* SqlClient.SqlClient
@@ -182,38 +185,47 @@ export const make = (
         .unsafe(`PRAGMA busy_timeout = ${millis(options.busyTimeout)}`)
         .pipe(Effect.catchTag("SqlError", SqlFault.fail("EventStore.busyTimeout")))
     }
-    const engine = yield* SqlEngine.make({
+    return yield* SqlEngine.make({
       dialect,
       tables,
       pollInterval: options.pollInterval ?? defaultPollInterval
     })
-    return StorageEngine.toEventStore(engine)
   })
 
 /**
- * A Layer providing `EventStore` over a `SqlClient` the application already provides (for example a `SqliteClient`
- * shared with its own tables). The client's journal mode and other settings are left as they are.
+ * A Layer providing `EventStore` and its `StoreAdmin` over a `SqlClient` the application already provides (for
+ * example a `SqliteClient` shared with its own tables). The client's journal mode and other settings are left as they
+ * are.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerFromClient = (
   options: Options = {}
-): Layer.Layer<EventStore.EventStore, MakeError, SqlClient.SqlClient> =>
-  Layer.effect(EventStore.EventStore, make(options))
+): Layer.Layer<EventStore.EventStore | StoreAdmin.StoreAdmin, MakeError, SqlClient.SqlClient> =>
+  Layer.effectContext(
+    Effect.map(makeEngine(options), (engine) =>
+      Context.make(EventStore.EventStore, StorageEngine.toEventStore(engine)).pipe(
+        Context.add(StoreAdmin.StoreAdmin, AdminEngine.toStoreAdmin(engine))
+      )
+    )
+  )
 
 /**
  * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s, group
- * commit of concurrent appends) and provides `EventStore` together with a `SqlClient` (also as `SqliteClient`) over
- * the same connection, for projections or queries that share it. That client's transactions begin with
- * `BEGIN IMMEDIATE`; an `append` inside one joins it.
+ * commit of concurrent appends) and provides `EventStore` and its `StoreAdmin` together with a `SqlClient` (also as
+ * `SqliteClient`) over the same connection, for projections or queries that share it. That client's transactions
+ * begin with `BEGIN IMMEDIATE`; an `append` inside one joins it.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerWithClient = (
   config: Config
-): Layer.Layer<EventStore.EventStore | SqlClient.SqlClient | SqliteClient.SqliteClient, MakeError> =>
+): Layer.Layer<
+  EventStore.EventStore | StoreAdmin.StoreAdmin | SqlClient.SqlClient | SqliteClient.SqliteClient,
+  MakeError
+> =>
   Layer.scopedContext(
     Effect.gen(function* () {
       const tables = yield* SqlEngine.tables(dialect, config)
@@ -236,6 +248,7 @@ export const layerWithClient = (
         pollInterval: config.pollInterval ?? defaultPollInterval
       })
       return Context.make(EventStore.EventStore, StorageEngine.toEventStore(engine)).pipe(
+        Context.add(StoreAdmin.StoreAdmin, AdminEngine.toStoreAdmin(engine)),
         Context.add(SqlClient.SqlClient, database.client),
         Context.add(SqliteClient.SqliteClient, database.client)
       )
@@ -244,10 +257,15 @@ export const layerWithClient = (
 
 /**
  * A Layer that opens the database (WAL journal, `synchronous` default `NORMAL`, `busyTimeout` default 5 s, group
- * commit of concurrent appends) and provides `EventStore` only; the database closes with the Layer's scope.
+ * commit of concurrent appends) and provides `EventStore` and its `StoreAdmin`; the database closes with the Layer's
+ * scope.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (config: Config): Layer.Layer<EventStore.EventStore, MakeError> =>
-  Layer.project(layerWithClient(config), EventStore.EventStore, EventStore.EventStore, (store) => store)
+export const layer = (config: Config): Layer.Layer<EventStore.EventStore | StoreAdmin.StoreAdmin, MakeError> =>
+  Layer.map(layerWithClient(config), (context) =>
+    Context.make(EventStore.EventStore, Context.get(context, EventStore.EventStore)).pipe(
+      Context.add(StoreAdmin.StoreAdmin, Context.get(context, StoreAdmin.StoreAdmin))
+    )
+  )

@@ -4,3 +4,4 @@
 export * as SqliteEventStore from "./SqliteEventStore.js"
 export * as SqliteCheckpointStore from "./SqliteCheckpointStore.js"
 export * as SqliteSnapshotStore from "./SqliteSnapshotStore.js"
+export * as SqliteSchema from "./SqliteSchema.js"

@@ -13,13 +13,18 @@
  *    (`WrongExpectedVersion` with the actual version);
  * 3. otherwise the batch is **written** at versions `current + 1 ...`; an empty batch writes nothing.
  *
+ * An import (`decideImport`) is judged by the same rule, and stricter: its events carry their own versions, so a
+ * stored event with the same id is a repeat only at the same version.
+ *
  * @since 0.1.0
  */
 import type { AppendResult } from "../EventStore.js"
 import { DuplicateEventId, WrongExpectedVersion } from "../EventStoreError.js"
 import * as ExpectedVersion from "../ExpectedVersion.js"
 import { jsonEquals } from "../internal/json.js"
+import type { ImportRun } from "../internal/validate.js"
 import type { Position } from "../Position.js"
+import { ImportConflict } from "../StoreAdmin.js"
 import type { AppendRequest, PreparedEvent } from "./StorageEngine.js"
 
 /**
@@ -73,7 +78,8 @@ export type Decision =
  * @since 0.1.0
  * @category predicates
  */
-export const needsStoredIds = (request: AppendRequest): boolean => request.events[0]?.idProvided === true
+export const needsStoredIds = (request: Pick<AppendRequest, "events">): boolean =>
+  request.events[0]?.idProvided === true
 
 /**
  * The stream versions an expectation accepts, as an inclusive range `[min, max]`: for an engine that checks the
@@ -151,4 +157,108 @@ const repeatOf = (
     positions.push(match.position)
   }
   return { version: first.version + batch.length - 1, positions }
+}
+
+/**
+ * One imported run of a stream (consecutive versions from `firstVersion`, with their own ids), validated.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { ImportRun } from "../internal/validate.js"
+
+/**
+ * The rule's decision on an imported run.
+ *
+ * - `Write`: the first `skipped` events are stored already (repeats); write the rest, `events`, at versions
+ *   `version + 1 ...`;
+ * - `Skip`: every event is stored already; write nothing;
+ * - `Conflict`: the run meets another history; fail with `error`, writing nothing.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ImportDecision =
+  | {
+      readonly _tag: "Write"
+      readonly version: number
+      readonly events: ReadonlyArray<PreparedEvent>
+      readonly skipped: number
+    }
+  | { readonly _tag: "Skip"; readonly skipped: number }
+  | { readonly _tag: "Conflict"; readonly error: ImportConflict }
+
+/** The first event of a run's stored part that is not stored as it is (the repeat check failed): why, at its index. */
+const firstMismatch = (
+  events: ReadonlyArray<PreparedEvent>,
+  firstVersion: number,
+  stored: ReadonlyArray<StoredEvent>,
+  conflict: (index: number, reason: string) => ImportDecision
+): ImportDecision => {
+  const byId = new Map(stored.map((event) => [event.id, event]))
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
+    const match = byId.get(event.id)
+    if (match === undefined) return conflict(i, `the stream holds another event at version ${firstVersion + i}`)
+    if (match.version !== firstVersion + i)
+      return conflict(i, "the event id is stored in the stream at another version")
+    if (match.type !== event.type || !jsonEquals(match.data, JSON.parse(event.dataJson))) {
+      return conflict(i, "the same id was stored with a different payload")
+    }
+  }
+  return conflict(0, `the stream holds other events at versions ${firstVersion} to ${firstVersion + events.length - 1}`)
+}
+
+/**
+ * Decides an imported run from the facts (the stream's version and its stored events carrying the run's ids), with
+ * `decide` as the judge. The run splits at the stream's version: the events at versions the stream has reached must
+ * each be stored there already (`decide` on them, expecting the version before the run, must find a repeat ending at
+ * the same version); the others are appended expecting the stream's version, where `decide` must say `Write` (a
+ * repeat there means their ids are stored at other versions).
+ *
+ * @since 0.1.0
+ * @category decisions
+ */
+export const decideImport = (run: ImportRun, facts: Facts): ImportDecision => {
+  const { events, firstVersion, streamId } = run
+  const known = Math.min(events.length, Math.max(0, facts.version - firstVersion + 1))
+  const conflict = (index: number, reason: string): ImportDecision => ({
+    _tag: "Conflict",
+    error: new ImportConflict({ streamId, version: firstVersion + index, eventId: events[index]!.id, reason })
+  })
+  const storedFor = (part: ReadonlyArray<PreparedEvent>) => {
+    const ids = new Set(part.map((event) => event.id))
+    return facts.stored.filter((event) => ids.has(event.id))
+  }
+  if (known > 0) {
+    const old = events.slice(0, known)
+    const decision = decide(
+      { streamId, events: old, expectedVersion: ExpectedVersion.exact(firstVersion - 1) },
+      { version: facts.version, stored: storedFor(old) }
+    )
+    if (decision._tag !== "Done" || !decision.repeat || decision.result.version !== firstVersion + known - 1) {
+      return firstMismatch(old, firstVersion, facts.stored, conflict)
+    }
+  }
+  if (known === events.length) return { _tag: "Skip", skipped: known }
+  const fresh = events.slice(known)
+  const decision = decide(
+    { streamId, events: fresh, expectedVersion: ExpectedVersion.exact(firstVersion + known - 1) },
+    { version: facts.version, stored: storedFor(fresh) }
+  )
+  switch (decision._tag) {
+    case "Write":
+      return { _tag: "Write", version: decision.version, events: fresh, skipped: known }
+    case "Conflict":
+      return conflict(
+        known,
+        `the stream is at version ${facts.version}, so version ${firstVersion + known} would leave a gap`
+      )
+    case "Duplicate": {
+      const index = fresh.findIndex((event) => event.id === decision.error.eventId)
+      return conflict(known + Math.max(0, index), decision.error.reason)
+    }
+    case "Done":
+      return conflict(known, "the event id is stored in the stream at another version")
+  }
 }

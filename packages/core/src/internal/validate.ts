@@ -3,11 +3,13 @@
  *
  * @internal
  */
+import { Either } from "effect"
 import { InvalidArgument, InvalidEvent } from "../EventStoreError.js"
 import type { ExpectedVersion } from "../ExpectedVersion.js"
 import { isPosition } from "./position.js"
 import { isWellFormed } from "./unicode.js"
 import type { EventMetadata, NewEvent } from "../RecordedEvent.js"
+import { type InvalidStreamId, type StreamId, validate as validateStreamId } from "../StreamId.js"
 
 /** A new event after validation, with its id assigned: what a storage engine writes. */
 export interface PreparedEvent {
@@ -93,6 +95,73 @@ export const prepare = (
       metadataJson,
       recordedAt
     }
+  }
+  return prepared
+}
+
+/** The events of one stream an import writes: consecutive versions from `firstVersion`, each with its own time. */
+export interface ImportRun {
+  readonly streamId: StreamId
+  readonly firstVersion: number
+  readonly events: ReadonlyArray<PreparedEvent>
+}
+
+/** What an imported event must carry beside a new event's fields. */
+interface Imported extends NewEvent {
+  readonly streamId: string
+  readonly version: number
+  readonly recordedAt: Date
+}
+
+/**
+ * Validates an import and splits it into runs: the longest stretches of one stream at consecutive versions, in the
+ * order given. Each event is validated as `append` validates it (`prepare`), and must also carry a UUID, a version
+ * (a whole number of at least 1) and a valid `recordedAt`, which it keeps.
+ */
+export const prepareImport = (
+  events: ReadonlyArray<Imported>
+): Array<ImportRun> | InvalidEvent | InvalidArgument | InvalidStreamId => {
+  if (!Array.isArray(events)) {
+    return new InvalidArgument({ argument: "events", value: describe(events), reason: "must be an array of events" })
+  }
+  const runs: Array<{ streamId: StreamId; firstVersion: number; events: Array<Imported> }> = []
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index]!
+    const invalid = (streamId: string, reason: string) => new InvalidEvent({ streamId, index, reason })
+    if (typeof event !== "object" || event === null) return invalid("", "an event must be an object")
+    const streamId = validateStreamId(event.streamId)
+    if (Either.isLeft(streamId)) return streamId.left
+    if (typeof event.id !== "string") return invalid(streamId.right, "an imported event must carry its id")
+    if (!Number.isSafeInteger(event.version) || event.version < 1) {
+      return invalid(streamId.right, "the version must be a whole number of at least 1")
+    }
+    if (!(event.recordedAt instanceof Date) || Number.isNaN(event.recordedAt.getTime())) {
+      return invalid(streamId.right, "recordedAt must be a valid Date")
+    }
+    const last = runs[runs.length - 1]
+    if (
+      last !== undefined &&
+      last.streamId === streamId.right &&
+      last.firstVersion + last.events.length === event.version
+    ) {
+      last.events.push(event)
+    } else {
+      runs.push({ streamId: streamId.right, firstVersion: event.version, events: [event] })
+    }
+  }
+  const prepared: Array<ImportRun> = new Array(runs.length)
+  let offset = 0
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!
+    const batch = prepare(run.streamId, run.events, 0)
+    if (!Array.isArray(batch)) {
+      return batch._tag === "InvalidEvent" ? new InvalidEvent({ ...batch, index: offset + batch.index }) : batch
+    }
+    for (let i = 0; i < batch.length; i++) {
+      batch[i] = { ...batch[i]!, recordedAt: run.events[i]!.recordedAt.getTime() }
+    }
+    prepared[r] = { streamId: run.streamId, firstVersion: run.firstVersion, events: batch }
+    offset += batch.length
   }
   return prepared
 }

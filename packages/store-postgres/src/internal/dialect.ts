@@ -133,6 +133,17 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
     `INSERT INTO ${table} ${insertColumns} ` +
     `SELECT $1, current.version + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at FROM current, ${batchFrom(4)} ` +
     "WHERE current.version BETWEEN $2 AND $3 ORDER BY e.n RETURNING version, transaction_id, seq"
+  // Listings see what `readAll` sees (below the horizon), in code point order (the "C" collation), whatever the
+  // database's default collation is.
+  const listStreams =
+    "SELECT s.stream_id, s.version, e.recorded_at, e.transaction_id, e.seq FROM (" +
+    `SELECT stream_id, MAX(version) AS version FROM ${table} ` +
+    `WHERE ${belowHorizon} AND stream_id COLLATE "C" > $1 AND starts_with(stream_id, $2) ` +
+    `GROUP BY stream_id ORDER BY stream_id COLLATE "C" LIMIT $3) s ` +
+    `JOIN ${table} e ON e.stream_id = s.stream_id AND e.version = s.version ORDER BY s.stream_id COLLATE "C"`
+  const totals = `SELECT COUNT(*), COUNT(DISTINCT stream_id), MIN(recorded_at), MAX(recorded_at) FROM ${table} WHERE ${belowHorizon}`
+  const eventTypes = `SELECT type, COUNT(*) FROM ${table} WHERE ${belowHorizon} GROUP BY type ORDER BY type COLLATE "C"`
+  const countAfter = `SELECT COUNT(*) FROM ${table} WHERE (transaction_id, seq) > ($1::xid8, $2::bigint) AND ${belowHorizon}`
   return {
     migrations: {
       "1_create_events": [
@@ -168,7 +179,16 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
       appendChecked: (request) => [
         appendChecked,
         [request.streamId, ...versionBounds(request.expectedVersion), ...arrays(request.events)]
-      ]
+      ],
+      listStreams: (range) => [listStreams, [range.after ?? "", range.prefix, range.limit]],
+      totals: [totals, []],
+      eventTypes: [eventTypes, []],
+      // The table with its indexes and TOAST data (the database holds more, which is not the store's).
+      size: [`SELECT pg_total_relation_size('${table}'::regclass)`, []],
+      countAfter: (after) => {
+        const [transaction, seq] = PositionEncoding.toPair(after)
+        return [countAfter, [String(transaction), seq]]
+      }
     }
   }
 }
@@ -182,6 +202,7 @@ const checkpoints = (name: string): SqlDialect.Schema<SqlDialect.CheckpointState
     },
     statements: {
       load: (projection) => [load, [projection]],
+      list: [`SELECT name, position FROM ${table} ORDER BY name COLLATE "C"`, []],
       // The row exists from the first commit on (a new projection's at position 0) and stays locked until the commit
       // ends: of two commits from the same position, the second waits, then reads the first one's position.
       hold: (projection) => [
@@ -252,6 +273,7 @@ export const dialect: SqlDialect.SqlDialect = {
   // Serialization failure, deadlock: the transaction may be run again from the start.
   isRetryable: (error) => codeIn(error, ["40001", "40P01"]),
   isUniqueViolation: (error) => codeIn(error, ["23505"]),
+  tableExists: (table) => ["SELECT 1 WHERE to_regclass(quote_ident($1)) IS NOT NULL", [table]],
   position,
   events,
   checkpoints,

@@ -76,6 +76,10 @@ export const events = (
   const readForward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version ASC LIMIT ?`
   const readBackward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = ? AND version <= ? AND version >= ? ORDER BY version DESC LIMIT ?`
   const readAll = `SELECT ${eventColumns}, stream_id FROM ${table} WHERE position > ? ORDER BY position ASC LIMIT ?`
+  const listStreams =
+    `SELECT stream_id, MAX(version), recorded_at, position FROM ${table} ` +
+    "WHERE stream_id > ? AND stream_id >= ? AND substr(stream_id, 1, length(?)) = ? " +
+    "GROUP BY stream_id ORDER BY stream_id LIMIT ?"
   const inserts: Array<string> = []
   const insertRows = (rows: number) =>
     (inserts[rows] ??=
@@ -128,11 +132,22 @@ export const events = (
         [streamId, range.from, range.to, range.limit]
       ],
       readAll: (after, limit) => [readAll, [PositionEncoding.toCounter(after), limit]],
-      headPosition: [`SELECT COALESCE(MAX(position), 0) FROM ${table}`, []]
+      headPosition: [`SELECT COALESCE(MAX(position), 0) FROM ${table}`, []],
+      // SQLite returns the other columns of the row that holds MAX(version): the stream's last event.
+      listStreams: (range) => [listStreams, [range.after ?? "", range.prefix, range.prefix, range.prefix, range.limit]],
+      totals: [`SELECT COUNT(*), COUNT(DISTINCT stream_id), MIN(recorded_at), MAX(recorded_at) FROM ${table}`, []],
+      eventTypes: [`SELECT type, COUNT(*) FROM ${table} GROUP BY type ORDER BY type`, []],
+      size: [size, []],
+      countAfter: (after) => [`SELECT COUNT(*) FROM ${table} WHERE position > ?`, [PositionEncoding.toCounter(after)]]
     },
     insertOne: `${into}(?, ?, ?, ?, ?, ?, ?)`
   }
 }
+
+/** The database's size in bytes (its pages), or null for an in-memory database, which has no file. */
+const size =
+  "SELECT CASE WHEN (SELECT file FROM pragma_database_list WHERE name = 'main') = '' THEN NULL " +
+  "ELSE (SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()) END"
 
 const checkpoints = (name: string): SqlDialect.Schema<SqlDialect.CheckpointStatements> => {
   const table = quote(name)
@@ -152,6 +167,7 @@ const checkpoints = (name: string): SqlDialect.Schema<SqlDialect.CheckpointState
     },
     statements: {
       load: (projection) => [load, [projection]],
+      list: [`SELECT name, position FROM ${table} ORDER BY name`, []],
       // The transaction began with BEGIN IMMEDIATE: it holds the write lock of the whole database already.
       hold: (projection) => [[load, [projection]]],
       save: (projection, position) => [
@@ -197,6 +213,7 @@ export const dialect: SqlDialect.SqlDialect = {
   beforeMigrations: () => [],
   isRetryable: isBusy,
   isUniqueViolation: (error) => codeStartsWith(error, ["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]),
+  tableExists: (table) => ["SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]],
   position,
   events,
   checkpoints,

@@ -10,8 +10,8 @@
  * @since 0.1.0
  * @internal
  */
-import type { Position, StreamId } from "@chronicle/core"
-import { AppendRule, Notifier, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
+import type { Position, StoreAdmin, StreamId } from "@chronicle/core"
+import { type AdminEngine, AppendRule, Notifier, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
 import { EventRows, type SqlDialect, SqlEngine, SqlFault } from "@chronicle/sql"
 import type { Duration } from "effect"
 import { Effect, Either } from "effect"
@@ -36,7 +36,7 @@ export interface Options {
  * @since 0.1.0
  * @internal
  */
-export const make = (options: Options): StorageEngine.StorageEngine => {
+export const make = (options: Options): StorageEngine.StorageEngine & AdminEngine.AdminEngine => {
   const { access } = options
   const { position } = dialect
   const schema = events(options.tables)
@@ -44,7 +44,7 @@ export const make = (options: Options): StorageEngine.StorageEngine => {
   const notifier = Notifier.make()
   access.onCommit(notifier.notify)
 
-  const insert = (db: SyncSql, request: StorageEngine.AppendRequest, current: number) => {
+  const insert = (db: SyncSql, request: Pick<StorageEngine.AppendRequest, "streamId" | "events">, current: number) => {
     const { events, streamId } = request
     const positions: Array<Position.Position> = new Array(events.length)
     // One parameter array for the batch, rebound for each row (the statement runs synchronously).
@@ -62,7 +62,7 @@ export const make = (options: Options): StorageEngine.StorageEngine => {
     return { version: current + events.length, positions }
   }
 
-  const facts = (db: SyncSql, request: StorageEngine.AppendRequest): AppendRule.Facts => {
+  const facts = (db: SyncSql, request: Pick<StorageEngine.AppendRequest, "streamId" | "events">): AppendRule.Facts => {
     const version = db.value(...sql.streamVersion(request.streamId)) as number
     if (!AppendRule.needsStoredIds(request)) return { version, stored: [] }
     const ids = request.events.map((event) => event.id)
@@ -117,12 +117,69 @@ export const make = (options: Options): StorageEngine.StorageEngine => {
     SqlFault.fail("EventStore.headPosition")
   )
 
+  const listStreams = (range: AdminEngine.StreamsRange) =>
+    Effect.catchTag(
+      access.read((db) => Either.right(EventRows.streams(db.rows(...sql.listStreams(range)), position))),
+      "SqlError",
+      SqlFault.fail("StoreAdmin.listStreams")
+    )
+
+  // One synchronous body: the totals, the types, the size and the head describe the same moment.
+  const stats = Effect.catchTag(
+    access.read((db) =>
+      Either.right(
+        EventRows.stats(
+          {
+            totals: db.rows(...sql.totals),
+            eventTypes: db.rows(...sql.eventTypes),
+            size: db.rows(...sql.size),
+            head: db.rows(...sql.headPosition)
+          },
+          position
+        )
+      )
+    ),
+    "SqlError",
+    SqlFault.fail("StoreAdmin.stats")
+  )
+
+  const countAfter = (after: Position.Position) =>
+    Effect.catchTag(
+      access.read((db) => Either.right(EventRows.count(db.rows(...sql.countAfter(after))))),
+      "SqlError",
+      SqlFault.fail("StoreAdmin.countAfter")
+    )
+
+  const importBody =
+    (runs: ReadonlyArray<AppendRule.ImportRun>) =>
+    (db: SyncSql): Either.Either<StoreAdmin.ImportResult, StoreAdmin.ImportConflict> => {
+      let written = 0
+      let skipped = 0
+      for (const run of runs) {
+        const decision = AppendRule.decideImport(run, facts(db, run))
+        if (decision._tag === "Conflict") return Either.left(decision.error)
+        skipped += decision.skipped
+        if (decision._tag === "Write") {
+          insert(db, { streamId: run.streamId, events: decision.events }, decision.version)
+          written += decision.events.length
+        }
+      }
+      return Either.right({ written, skipped })
+    }
+
+  const importRuns = (runs: ReadonlyArray<AppendRule.ImportRun>) =>
+    Effect.catchTag(access.write(importBody(runs)), "SqlError", SqlFault.fail("StoreAdmin.importEvents"))
+
   return {
     append,
     readStream,
     readAll,
     streamVersion,
     headPosition,
-    awaitAppend: SqlEngine.awaitAppend({ notifier, headPosition, pollInterval: options.pollInterval })
+    awaitAppend: SqlEngine.awaitAppend({ notifier, headPosition, pollInterval: options.pollInterval }),
+    listStreams,
+    stats,
+    countAfter,
+    importRuns
   }
 }

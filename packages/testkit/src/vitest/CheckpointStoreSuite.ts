@@ -59,6 +59,33 @@ export const checkpointStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Ch
       })
     )
 
+    it.effect("list shows every stored checkpoint in name order; reset commits from where a checkpoint is", () =>
+      Effect.gen(function* () {
+        const store = yield* CheckpointStore.CheckpointStore
+        const base = uniqueName("list")
+        const [b, a] = [`${base}-b`, `${base}-a`]
+        yield* store.commit(b, { from: Position.start, to: at("3") }, Effect.void)
+        yield* store.commit(a, { from: Position.start, to: at("7781:42") }, Effect.void)
+        const listed = yield* store.list
+        const names = listed.map((c) => c.name)
+        assert.deepStrictEqual(names, [...names].sort())
+        assert.deepStrictEqual(
+          listed.filter((c) => c.name.startsWith(base)),
+          [
+            { name: a, position: at("7781:42") },
+            { name: b, position: at("3") }
+          ]
+        )
+        const reset = yield* CheckpointStore.reset(b).pipe(
+          Effect.provideService(CheckpointStore.CheckpointStore, store)
+        )
+        assert.deepStrictEqual(reset, { from: at("3"), to: Position.start })
+        assert.deepStrictEqual(yield* store.load(b), Position.start)
+        yield* CheckpointStore.reset(a, at("5")).pipe(Effect.provideService(CheckpointStore.CheckpointStore, store))
+        assert.deepStrictEqual(yield* store.load(a), at("5"))
+      })
+    )
+
     it.effect("a failing update stores no checkpoint and keeps its error", () =>
       Effect.gen(function* () {
         const store = yield* CheckpointStore.CheckpointStore

@@ -16,9 +16,11 @@ import * as HandlerLaws from "../HandlerLaws.js"
  * @since 0.1.0
  * @category suites
  */
-export const handlerLawsSuite = <C, E extends { readonly _tag: string }, S, Err, R, LE>(
+export const handlerLawsSuite = <C, E extends { readonly _tag: string }, S, Err, R = EventStore.EventStore, LE = never>(
   name: string,
-  storeLayer: Layer.Layer<EventStore.EventStore | R, LE>,
+  // R comes from the options (the handler's needs), never from the layer, which may provide more (a store's
+  // StoreAdmin, ...).
+  storeLayer: Layer.Layer<EventStore.EventStore | NoInfer<R>, LE>,
   options: HandlerLaws.Options<C, E, S, Err, R>
 ): void =>
   layer(storeLayer, { timeout: "60 seconds" })(`Handler laws: ${name}`, (it) => {

@@ -1,4 +1,4 @@
-import { Count } from "@chronicle/example-cli"
+import { Count } from "@chronicle/cli"
 import { assert, describe, it } from "@effect/vitest"
 
 describe("Count", () => {

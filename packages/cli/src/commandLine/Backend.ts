@@ -1,0 +1,45 @@
+/**
+ * What a backend is: the services it opens, its migrations, and the one error of a store that cannot be used.
+ *
+ * The `chronicle` bin's own module (not exported).
+ */
+import type { CheckpointStore, EventStore, StoreAdmin } from "@chronicle/core"
+import type { SqlSchema } from "@chronicle/sql"
+import { type Effect, type Layer, Schema } from "effect"
+
+/** The services every command runs on. */
+export type Services = EventStore.EventStore | StoreAdmin.StoreAdmin | CheckpointStore.CheckpointStore
+
+/**
+ * A store that cannot be used as asked: no such file, not a Chronicle database, a server that cannot be reached, a
+ * database that needs migrations, a store this build does not have. One line, exit code 1.
+ */
+export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>("@chronicle/cli/StoreUnavailable")(
+  "StoreUnavailable",
+  { problem: Schema.String }
+) {
+  override get message(): string {
+    return this.problem
+  }
+}
+
+/**
+ * What a command does to the store: `read` needs a Chronicle database that exists and is migrated; `write` (import)
+ * also accepts a file that does not exist yet, and creates it.
+ */
+export type Access = "read" | "write"
+
+/** A database a command can use. */
+export interface Backend {
+  /** How the store is named in messages: `SQLite file ./app.db`. */
+  readonly label: string
+  /** The services, after checking the database is one the command can use. */
+  readonly services: (access: Access) => Layer.Layer<Services, StoreUnavailable>
+  /** Every table and its migrations; writes nothing. */
+  readonly status: Effect.Effect<ReadonlyArray<SqlSchema.TableStatus>, StoreUnavailable>
+  /** Applies the pending migrations; returns what it applied. */
+  readonly migrate: Effect.Effect<
+    ReadonlyArray<{ readonly table: SqlSchema.Table; readonly applied: ReadonlyArray<SqlSchema.Migration> }>,
+    StoreUnavailable
+  >
+}

@@ -1,0 +1,10 @@
+import { defineProject, mergeConfig } from "vitest/config"
+import shared from "../../vitest.shared.js"
+
+// The bin's tests start real processes: give them time on a loaded machine. The bin is bundled once for them.
+export default mergeConfig(
+  shared,
+  defineProject({
+    test: { name: "@chronicle/cli", testTimeout: 120_000, globalSetup: ["test/fixtures/globalSetup.ts"] }
+  })
+)
