@@ -19,8 +19,9 @@ export const commandLine = CommandLine.make({
   usage: "npx -y pnpm@10.34.8 bench [--quick] [--store a,b] [--workload a,b] [--repetitions N] [--out FILE] ...",
   summary:
     "Measures every Chronicle store beside bare better-sqlite3 (the same schema and work with nothing of Chronicle\n" +
-    "around it): each store × workload in a fresh process, a warm-up, then the measured repetitions. Prints a table\n" +
-    "and writes the results as JSON. bench/README.md explains each workload and how to read the numbers.",
+    "around it, and a lean table: the limit) and a naive in-memory store: each store × workload in a fresh process,\n" +
+    "a warm-up, then the measured repetitions. Prints a table and writes the results as JSON. bench/README.md\n" +
+    "explains each workload and how to read the numbers.",
   flags: {
     store: CommandLine.list("a,b", storeNames, "the stores to run (default: all)"),
     workload: CommandLine.list("a,b", workloadNames, "the workloads to run (default: all)"),

@@ -29,6 +29,8 @@ import { type Params, streamLength, type WorkloadName } from "./Workload.js"
 export interface ChronicleWorkload {
   readonly setup: (params: Params) => Effect.Effect<void, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
   readonly run: (params: Params) => Effect.Effect<number, unknown, EventStore.EventStore | SnapshotStore.SnapshotStore>
+  /** For workloads that measure memory: the size in bytes of the store's events as JSON. */
+  readonly held?: Effect.Effect<number, unknown, EventStore.EventStore>
 }
 
 const noSetup = (_params: Params) => Effect.void
@@ -118,12 +120,16 @@ const readAll = (params: Params) =>
 
 const openedAt = new Date(0)
 
-const handle = {
+/** A handler of bank accounts without the state cache: every command and every load reads the whole stream. */
+const uncached = CommandHandler.make({ decider: BankAccount.decider, codec: BankAccount.codec, cache: false })
+
+/** Opens `streams` accounts, then deposits round-robin through `handler`. */
+const handleWith = (handler: typeof BankAccount.handler) => ({
   setup: (params: Params) =>
     Effect.forEach(
       Array.from({ length: params.streams }, (_, n) => n),
       (n) =>
-        BankAccount.handler.handle(
+        handler.handle(
           Seed.accountStream(n),
           BankAccount.OpenAccount.make({ accountId: `acc-${n}`, ownerName: `Owner ${n}`, openedAt })
         ),
@@ -134,23 +140,21 @@ const handle = {
       const ids = Array.from({ length: params.streams }, (_, n) => Seed.accountStream(n))
       const command = BankAccount.Deposit.make({ amount: Seed.amount })
       for (let i = 0; i < params.events; i++) {
-        yield* BankAccount.handler.handle(ids[i % params.streams]!, command)
+        yield* handler.handle(ids[i % params.streams]!, command)
       }
       return params.events
     })
-}
+})
 
-/**
- * Every workload, on the `EventStore` in context.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The size of every stored event as JSON, in bytes (the events are ASCII). */
+const jsonBytes = Stream.runFold(EventStore.readAll(), 0, (bytes, event) => bytes + JSON.stringify(event).length)
+
 const longAccount = BankAccount.streamId("long")
 const snapshotting = CommandHandler.make({
   decider: BankAccount.decider,
   codec: BankAccount.codec,
-  snapshots: { schema: BankAccount.State, policy: SnapshotStore.every(100) }
+  snapshots: { schema: BankAccount.State, policy: SnapshotStore.every(100) },
+  cache: false
 })
 
 /** An opened account with `background` deposits, a snapshot at its end, then 50 more deposits (the tail). */
@@ -194,15 +198,24 @@ const loadLong =
       return params.events
     })
 
+/**
+ * Every workload, on the `EventStore` in context.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
   "append-single": { setup: noSetup, run: appendRoundRobin },
   "append-batch": { setup: noSetup, run: appendRoundRobin },
   "append-concurrent": { setup: noSetup, run: appendConcurrently },
   "read-stream": { setup: store(true), run: readStream },
   "read-all": { setup: store(false), run: readAll },
-  handle,
+  handle: handleWith(BankAccount.handler),
+  "handle-cold": handleWith(uncached),
   "read-all-1m": { setup: store(false), run: readAll },
   "read-all-1m-heap64": { setup: store(false), run: readAll },
-  "load-100k": { setup: longAccountSetup, run: loadLong(BankAccount.handler.load) },
-  "load-100k-snapshot": { setup: longAccountSetup, run: loadLong(snapshotting.load) }
+  // Loads by handlers without the state cache, so that every load is a cold one.
+  "load-100k": { setup: longAccountSetup, run: loadLong(uncached.load) },
+  "load-100k-snapshot": { setup: longAccountSetup, run: loadLong(snapshotting.load) },
+  "hold-1m": { setup: noSetup, run: appendRoundRobin, held: jsonBytes }
 }

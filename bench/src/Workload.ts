@@ -6,13 +6,14 @@
  */
 
 /**
- * The stores measured: the two Chronicle stores, and `bare`, the same schema and work on bare better-sqlite3 (the
- * physical limit a SQLite-backed store can approach).
+ * The stores measured: the two Chronicle stores and their baselines. For SQLite, `bare` (the store's own schema and
+ * work on bare better-sqlite3) and `lean` (one lean table on bare better-sqlite3: the limit a SQLite event store can
+ * approach); for memory, `naive` (the Map of arrays of the original design's proof of concept, validating nothing).
  *
  * @since 0.1.0
  * @category models
  */
-export const storeNames = ["bare", "sqlite", "memory"] as const
+export const storeNames = ["bare", "lean", "sqlite", "naive", "memory"] as const
 
 /**
  * A store name.
@@ -23,8 +24,20 @@ export const storeNames = ["bare", "sqlite", "memory"] as const
 export type StoreName = (typeof storeNames)[number]
 
 /**
+ * The stores each Chronicle store is compared with (its ratios in the report).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const baselinesOf: Readonly<Partial<Record<StoreName, ReadonlyArray<StoreName>>>> = {
+  sqlite: ["bare", "lean"],
+  memory: ["naive"]
+}
+
+/**
  * The workloads, in the order they run. A new one needs its name here, its parameters below, and an implementation
- * in `ChronicleWorkloads` and `BareWorkloads` (a placeholder there when its `stores` leave bare out, as the loads' do).
+ * in `ChronicleWorkloads`, `BareWorkloads` and `NaiveWorkloads` (a placeholder there when its `stores` leave the store
+ * out, as the loads' do).
  *
  * @since 0.1.0
  * @category models
@@ -36,10 +49,12 @@ export const workloadNames = [
   "read-stream",
   "read-all",
   "handle",
+  "handle-cold",
   "read-all-1m",
   "read-all-1m-heap64",
   "load-100k",
-  "load-100k-snapshot"
+  "load-100k-snapshot",
+  "hold-1m"
 ] as const
 
 /**
@@ -88,6 +103,8 @@ export interface Workload {
   readonly quick: Params
   /** The stores it runs on, when not all of them. */
   readonly stores?: ReadonlyArray<StoreName>
+  /** After the last repetition, the worker measures the memory the store retains and the JSON size of its events. */
+  readonly held?: boolean
   /** Extra `node` flags for its measured worker. */
   readonly nodeFlags?: ReadonlyArray<string>
 }
@@ -141,14 +158,25 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     full: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 5 },
     quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 }
   },
+  // Chronicle's handler keeps the states of the streams it handled (its state cache), so `handle` runs warm: a command
+  // reads only what its stream gained since. The baselines have no cache: each command loads its whole stream.
   handle: {
     name: "handle",
     description: "CommandHandler round trips (load, decide, append): 10,000 deposits over 100 open bank accounts",
     fresh: true,
     bulkSetup: false,
-    // Each command loads its whole stream (50 events on average), so a repetition is slow: 3 keep the run short.
     full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
     quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 }
+  },
+  // Each command loads its whole stream (50 events on average), so a repetition is slow: 3 keep the run short.
+  "handle-cold": {
+    name: "handle-cold",
+    description: "handle without the state cache: every command loads its whole stream (the cold path)",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
+    quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 },
+    stores: ["sqlite", "memory"]
   },
   "read-all-1m": {
     name: "read-all-1m",
@@ -156,7 +184,8 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     fresh: false,
     bulkSetup: true,
     full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 3 },
-    quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 }
+    quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
+    stores: ["bare", "lean", "sqlite", "memory"]
   },
   // Loads of one long account (its length is `background`): here the rate is loads per second, not events.
   "load-100k": {
@@ -177,6 +206,18 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     quick: { events: 200, streams: 1, batch: 1_000, background: 10_000, passes: 1, repetitions: 1 },
     stores: ["sqlite", "memory"]
   },
+  // What a store holding its events in process memory costs per event: the worker reports the memory retained after
+  // the appends (and the peak), beside the size of the same events as JSON.
+  "hold-1m": {
+    name: "hold-1m",
+    description: "append 1,000,000 events (batches of 100 over 10,000 streams) and hold them: memory per event",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 1 },
+    quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
+    stores: ["naive", "memory"],
+    held: true
+  },
   // V8 lets garbage pile up while memory is plentiful, so the uncapped peak says more about V8 than about the read.
   // Capping the heap (old space 64 MB, semi-spaces 4 MB) shows the working set: a read that held its events would run
   // out of memory here.
@@ -188,7 +229,7 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     bulkSetup: true,
     full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 3 },
     quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
-    stores: ["bare", "sqlite"],
+    stores: ["bare", "lean", "sqlite"],
     nodeFlags: ["--max-old-space-size=64", "--max-semi-space-size=4"]
   }
 }

@@ -85,7 +85,7 @@ const runOne = (values: BenchOptions.Values, store: StoreName, name: WorkloadNam
     ...(values.repetitions === undefined ? [] : ["--repetitions", String(values.repetitions)])
   ]
   const args = ["--store", store, "--workload", name, ...common]
-  const bulk = workloads[name].bulkSetup && store !== "memory"
+  const bulk = workloads[name].bulkSetup && store !== "memory" && store !== "naive"
   const tmp = bulk ? fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-bench-data-")) : undefined
   try {
     const database = tmp === undefined ? [] : ["--database", path.join(tmp, `${store}.db`)]
@@ -143,7 +143,11 @@ const machine = (results: ReadonlyArray<WorkerResult>, loadAtStart: ReadonlyArra
     uncommittedPackageFiles: uncommitted(),
     date: new Date().toISOString(),
     loadAverage: { atStart: loadAtStart, atEnd: roundedLoad() },
-    sqlitePragmas: { sqlite: pragmas("sqlite") ?? null, bare: pragmas("bare") ?? null }
+    sqlitePragmas: {
+      sqlite: pragmas("sqlite") ?? null,
+      bare: pragmas("bare") ?? null,
+      lean: pragmas("lean") ?? null
+    }
   }
 }
 
@@ -190,14 +194,14 @@ const run = (values: BenchOptions.Values): Effect.Effect<void, BenchFailed> => {
   fs.mkdirSync(path.dirname(out), { recursive: true })
   fs.writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
 
-  const { bare, sqlite } = info.sqlitePragmas
+  const { bare, lean, sqlite } = info.sqlitePragmas
   console.log(
     `\n${info.cpu}, ${info.cores} cores, Node ${info.node}, SQLite ${info.sqlite}, ${output.mode} run, ${info.date}, ` +
       `load average ${loadAtStart[0]} at start, ${info.loadAverage.atEnd[0]} at end`
   )
-  if (sqlite !== null || bare !== null) {
+  if (sqlite !== null || bare !== null || lean !== null) {
     const show = (p: typeof sqlite) => (p === null ? "–" : `${p.journalMode}/synchronous=${p.synchronous}`)
-    console.log(`SQLite settings: store ${show(sqlite)}, bare ${show(bare)}`)
+    console.log(`SQLite settings: store ${show(sqlite)}, bare ${show(bare)}, lean ${show(lean)}`)
   }
   console.log(`\n${Report.table(all, checks)}`)
   if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`)

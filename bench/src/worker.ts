@@ -6,7 +6,7 @@
  * `node --expose-gc --cpu-prof dist/src/worker.js --store sqlite --workload read-all --repetitions 1`
  * `node --import tsx --conditions=@chronicle/source --expose-gc src/worker.ts --store sqlite --workload read-all`
  *
- * Options: `--store bare|sqlite|memory`, `--workload <name>`, `--quick`, `--repetitions <n>`, `--database <file>` (read
+ * Options: `--store bare|lean|sqlite|naive|memory`, `--workload <name>`, `--quick`, `--repetitions <n>`, `--database <file>` (read
  * an existing database), `--setup` (only bulk-insert the workload's data into `--database`, then exit),
  * `--cpu-profile <file>` (profile the measured repetitions only, into a `.cpuprofile`).
  *
@@ -56,8 +56,8 @@ const setup = async (database: string) => {
     // Let the store create its schema (and record its migration), then insert the rows beside it.
     await Effect.runPromise(Effect.provide(Effect.void, SqliteEventStore.layer({ filename: database })))
   }
-  const bare = BareStore.open(database)
-  Bulk.insert(bare.db, params)
+  const bare = BareStore.open(database, store === "lean" ? BareStore.lean : BareStore.chronicle)
+  Bulk.insert(bare, params)
   bare.close()
 }
 
@@ -65,7 +65,12 @@ const measure = async (dir: string): Promise<WorkerResult> => {
   const profile = values["cpu-profile"]
   const profiler = profile === undefined ? Profiler.none : Profiler.toFile(profile)
   const run: Driver.Run = { store, workload, params, dir, database: values.database, log, profiler }
-  const measured = store === "bare" ? Driver.runBare(run) : await Effect.runPromise(Driver.runChronicle(run))
+  const measured =
+    store === "bare" || store === "lean"
+      ? Driver.runBare(run)
+      : store === "naive"
+        ? Driver.runNaive(run)
+        : await Effect.runPromise(Driver.runChronicle(run))
   return {
     store,
     workload: workload.name,
@@ -74,7 +79,8 @@ const measure = async (dir: string): Promise<WorkerResult> => {
     cpuSamples: measured.samples.map((sample) => sample.cpu),
     rssBeforeMb: measured.rssBeforeMb,
     peakRssMb: peakRssMb(),
-    pragmas: measured.pragmas
+    pragmas: measured.pragmas,
+    held: measured.held
   }
 }
 

@@ -73,7 +73,10 @@ describe.concurrent("the bench's command line, through pnpm", () => {
 
   it.each([
     [["--bogus"], 'bench: unknown option "--bogus"; see --help'],
-    [["--store", "postgres"], 'bench: unknown --store "postgres": choose from bare, sqlite, memory; see --help']
+    [
+      ["--store", "postgres"],
+      'bench: unknown --store "postgres": choose from bare, lean, sqlite, naive, memory; see --help'
+    ]
   ])("bench %j: one line, exit code 2, nothing run", async (args, line) => {
     const outcome = await ProgramRun.pnpm(["bench", ...args])
     expect(ProgramRun.errorLines(outcome)).toEqual([line])
