@@ -7,6 +7,7 @@ import { InvalidArgument, InvalidEvent } from "../EventStoreError.js"
 import type { ExpectedVersion } from "../ExpectedVersion.js"
 import { isPosition } from "./position.js"
 import { isWellFormed } from "./unicode.js"
+import { randomUuid } from "./uuid.js"
 import type { EventMetadata, NewEvent } from "../RecordedEvent.js"
 
 /** A new event after validation, with its id assigned: what a storage engine writes. */
@@ -81,7 +82,7 @@ export const prepare = (
       if (ids.has(id)) return invalid(`the id ${id} appears twice in the batch`)
       ids.add(id)
     } else {
-      id = crypto.randomUUID()
+      id = randomUuid()
     }
     prepared[index] = {
       id,
