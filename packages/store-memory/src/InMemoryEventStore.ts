@@ -22,7 +22,9 @@ interface StreamEntry {
 /**
  * Builds an in-memory storage engine. Appends are synchronous, so each one is atomic; live readers are woken by the
  * append itself, without polling. Data and metadata are stored as the JSON they serialize to (as a database would
- * keep them), so what reads return never aliases what the caller appended. Positions count events from 1.
+ * keep them), so what reads return never aliases what the caller appended. Positions count events from 1. Events
+ * recorded at the same time (a batch, or appends within one millisecond) share one `Date`, as every reader shares the
+ * recorded events: they are read-only.
  *
  * @since 0.1.0
  * @category constructors
@@ -31,6 +33,15 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
   const streams = new Map<string, StreamEntry>()
   const all: Array<RecordedEvent.RecordedEvent> = []
   const notifier = Notifier.make()
+  let lastTime = Number.NaN
+  let lastDate = new Date(0)
+  const dateOf = (time: number) => {
+    if (time !== lastTime) {
+      lastTime = time
+      lastDate = new Date(time)
+    }
+    return lastDate
+  }
 
   const storedIds = (entry: StreamEntry | undefined, request: StorageEngine.AppendRequest) => {
     if (entry === undefined || !AppendRule.needsStoredIds(request)) return []
@@ -58,7 +69,7 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
         type: event.type,
         data: JSON.parse(event.dataJson),
         metadata: event.metadataJson === "{}" ? emptyMetadata : JSON.parse(event.metadataJson),
-        recordedAt: new Date(event.recordedAt)
+        recordedAt: dateOf(event.recordedAt)
       }
       all.push(recorded)
       target.events.push(recorded)
