@@ -50,11 +50,13 @@ export const chronicle: Layout = {
   data TEXT NOT NULL,
   metadata TEXT NOT NULL,
   recorded_at INTEGER NOT NULL,
-  UNIQUE (stream_id, version),
-  UNIQUE (stream_id, event_id)
-)`,
+  id_generated INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (stream_id, version)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS "chronicle_events_chosen_ids" ON "chronicle_events" (stream_id, event_id) WHERE id_generated = 0`,
   columns: "position, stream_id, version, event_id, type, data, metadata, recorded_at",
-  insert: `INSERT INTO "chronicle_events" (stream_id, version, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  // A generated id, as the store writes for events appended without one (not indexed).
+  insert: `INSERT INTO "chronicle_events" (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
   row: (streamId, version, payload, recordedAt) => [
     streamId,
     version,
