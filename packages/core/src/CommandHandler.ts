@@ -1,23 +1,23 @@
 /**
- * Command handling, in one loop: **load** the stream (from the latest usable snapshot, if any), **decide**, **append**
- * with the loaded version as the expected version; on a conflict, **fold the new events** onto the loaded state and
- * decide again, as often as a `Schedule` allows. The store's expected-version check is the authority: a handler
- * never decides on a state the stream has moved past without finding out.
+ * Command handling, in one loop: **load** the stream (from the state cache, from the latest usable snapshot, or by
+ * replaying it), **decide**, **append** with the loaded version as the expected version; on a conflict, **fold the
+ * new events** onto the loaded state and decide again, as often as a `Schedule` allows. The store's expected-version
+ * check is the authority: a handler never decides on a state the stream has moved past without finding out.
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Either, Option, Schedule, type Schema, Stream } from "effect"
+import { type Duration, Effect, Either, Schedule, type Schema, Stream } from "effect"
 import type * as Decider from "./Decider.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import { type EventDecodeError, InvalidArgument, WrongExpectedVersion } from "./EventStoreError.js"
+import * as Loading from "./internal/loading.js"
 import * as Snapshotting from "./internal/snapshotting.js"
-import * as StateCache from "./internal/stateCache.js"
 import { traced } from "./internal/tracing.js"
 import { checkCount } from "./internal/validate.js"
 import * as ExpectedVersion from "./ExpectedVersion.js"
 import type { Position } from "./Position.js"
-import type { EventMetadata, RecordedEvent } from "./RecordedEvent.js"
+import type { EventMetadata } from "./RecordedEvent.js"
 import type * as SnapshotStore from "./SnapshotStore.js"
 import type { InvalidStreamId } from "./StreamId.js"
 
@@ -94,8 +94,11 @@ export interface Options<C, E extends { readonly _tag: string }, S, Err> {
   /** Load from the latest snapshot plus the events after it, and take snapshots as the policy says. */
   readonly snapshots?: SnapshotOptions<S>
   /**
-   * The state cache: keep the latest state of recently handled streams, so a command reads only the events after the
-   * cached version. On by default (`defaultCacheCapacity` streams per store); `false` turns it off.
+   * The state cache: keep the latest state of recently handled streams. A command on a cached stream is decided on
+   * the cached state and appended at its version without reading first (the store's expected-version check is the
+   * authority: if the stream moved on, the append fails, the new events are folded in and the command decided again,
+   * with no retry spent); a decision to write nothing is confirmed by reading the events after the cached version. A
+   * `load` reads only those events. On by default (`defaultCacheCapacity` streams per store); `false` turns it off.
    */
   readonly cache?: CacheOptions | false
 }
@@ -205,100 +208,17 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
   const { codec, decider } = options
   const retry = options.retry ?? defaultRetry
   const snapshots = options.snapshots === undefined ? undefined : Snapshotting.make(options.snapshots)
-  const cache =
-    options.cache === false
-      ? undefined
-      : StateCache.make<S>({
-          capacity: Math.max(1, options.cache?.capacity ?? defaultCacheCapacity),
-          timeToLiveMillis:
-            options.cache?.timeToLive === undefined ? undefined : Duration.toMillis(options.cache.timeToLive)
-        })
-  const initial: Loaded<S> = { state: decider.initialState, version: 0 }
-
-  /** A page of recorded events folded onto a loaded state: the step of `EventStore.foldStream`. */
-  const foldPage = (
-    loaded: Loaded<S>,
-    page: ReadonlyArray<RecordedEvent>
-  ): Either.Either<Loaded<S>, EventDecodeError> => {
-    let state = loaded.state
-    for (const event of page) {
-      const decoded = codec.decodeData(event)
-      if (Either.isLeft(decoded)) return Either.left(decoded.left)
-      state = decider.evolve(state, decoded.right)
-    }
-    return Either.right({ state, version: page.length === 0 ? loaded.version : page[page.length - 1]!.version })
-  }
-
-  /** The stream's events after `start`, folded onto it. */
-  const foldAfter = (streamId: string, start: Loaded<S>): Effect.Effect<Loaded<S>, LoadError, EventStore.EventStore> =>
-    EventStore.foldStream(streamId, start, foldPage, { from: start.version + 1 })
-
-  /**
-   * The events after a snapshot folded onto it; a snapshot its stream has not reached is dropped and the stream
-   * replayed. Reading an event after the snapshot proves the stream reached it (versions have no gaps); only when none
-   * follows does it cost one more query, for the stream's version.
-   */
-  const foldAfterSnapshot = (streamId: string, snapshot: Loaded<S>, snapshotting: Snapshotting.Snapshotting<S>) =>
-    Effect.flatMap(foldAfter(streamId, snapshot), (loaded) =>
-      loaded.version > snapshot.version
-        ? Effect.succeed(loaded)
-        : Effect.flatMap(EventStore.streamVersion(streamId), (version) =>
-            version >= snapshot.version
-              ? Effect.succeed(loaded)
-              : Effect.zipRight(snapshotting.drop(streamId, snapshot), foldAfter(streamId, initial))
-          )
-    )
-
-  /** The stream loaded without the cache: from the latest usable snapshot, if any, else from the start. */
-  const loadUncached = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
-    snapshots === undefined
-      ? foldAfter(streamId, initial)
-      : Effect.flatMap(snapshots.latest(streamId), (snapshot) =>
-          Option.isNone(snapshot)
-            ? foldAfter(streamId, initial)
-            : foldAfterSnapshot(streamId, snapshot.value, snapshots)
-        )
-
-  /** The cache's clock: only a cache with a time to live reads it. */
-  const now = (clock: { readonly unsafeCurrentTimeMillis: () => number }) =>
-    options.cache !== false && options.cache?.timeToLive !== undefined ? clock.unsafeCurrentTimeMillis() : 0
-
-  /** Remembers a stream's state for the next command (a no-op without the cache). */
-  const remember = (streamId: string, loaded: Loaded<S>) =>
-    cache === undefined
-      ? Effect.void
-      : Effect.flatMap(EventStore.EventStore, (store) =>
-          Effect.clockWith((clock) => Effect.sync(() => cache.set(store, streamId, loaded, now(clock))))
-        )
-
-  /** Cache first (then only the events after the cached version), then snapshot, then replay. */
-  const loadCached = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
-    cache === undefined
-      ? loadUncached(streamId)
-      : Effect.flatMap(EventStore.EventStore, (store) =>
-          Effect.clockWith((clock) => {
-            const cached = cache.get(store, streamId, now(clock))
-            const loading = cached === undefined ? loadUncached(streamId) : foldAfter(streamId, cached)
-            return Effect.tap(loading, (loaded) => {
-              if (cached === undefined || loaded.version > cached.version)
-                cache.set(store, streamId, loaded, now(clock))
-            })
-          })
-        )
-
-  /** Forgets a stream's cached state and loads it afresh (its store went back: restored from an older backup). */
-  const reload = (streamId: string) =>
-    cache === undefined
-      ? loadUncached(streamId)
-      : Effect.flatMap(EventStore.EventStore, (store) =>
-          Effect.zipRight(
-            Effect.sync(() => cache.delete(store, streamId)),
-            loadCached(streamId)
-          )
-        )
+  const loading = Loading.make({
+    decider,
+    codec,
+    snapshots,
+    cache: options.cache,
+    defaultCapacity: defaultCacheCapacity
+  })
+  const { initial, foldPage, foldAfter } = loading
 
   const load = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
-    traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(loadCached(streamId))
+    traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(loading.load(streamId))
 
   const loadAt = (streamId: string, at: PointInTime) =>
     traced("CommandHandler.loadAt", () => ({ "chronicle.stream_id": streamId }))(
@@ -325,22 +245,16 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
       })
     )
 
-  /** The outcome of one decide-and-append: handled, or a conflict to fold in before deciding again. */
+  /** The outcome of one append: handled, or a conflict to fold in before deciding again. */
   type Attempt = Either.Either<Handled<E, S>, WrongExpectedVersion>
 
-  /** Decides against `loaded` and appends at its version; snapshots after the append when the policy says so. */
-  const decideAndAppend = (
+  /** Appends decided events at the version of `loaded`; snapshots after the append when the policy says so. */
+  const append = (
     streamId: string,
-    command: C,
+    events: ReadonlyArray<E>,
     loaded: Loaded<S>,
     metadata: EventMetadata | undefined
   ): Effect.Effect<Attempt, HandleError<Err>, R> => {
-    const decided = decider.decide(command, loaded.state)
-    if (Either.isLeft(decided)) return Effect.fail(decided.left)
-    const events = decided.right
-    if (events.length === 0) {
-      return Effect.succeed(Either.right({ events, state: loaded.state, version: loaded.version, positions: [] }))
-    }
     const encoded = codec.encodeAll(events, { streamId, ...(metadata === undefined ? {} : { metadata }) })
     if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
     return EventStore.append(streamId, encoded.right, { expectedVersion: ExpectedVersion.exact(loaded.version) }).pipe(
@@ -348,7 +262,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
         let state = loaded.state
         for (const event of events) state = decider.evolve(state, event)
         const handled = Either.right({ events, state, version: result.version, positions: result.positions })
-        const remembered = Effect.as(remember(streamId, { state, version: result.version }), handled)
+        const remembered = Effect.as(loading.remember(streamId, { state, version: result.version }), handled)
         return snapshots?.policy({ before: loaded.version, after: result.version })
           ? Effect.zipRight(snapshots.save(streamId, { state, version: result.version }), remembered)
           : remembered
@@ -366,22 +280,45 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
    */
   const catchUp = (streamId: string, loaded: Loaded<S>, conflict: WrongExpectedVersion) =>
     conflict.actual > loaded.version
-      ? Effect.tap(foldAfter(streamId, loaded), (caughtUp) => remember(streamId, caughtUp))
-      : reload(streamId)
+      ? Effect.tap(foldAfter(streamId, loaded), (caughtUp) => loading.remember(streamId, caughtUp))
+      : loading.reload(streamId)
 
+  // A cached state is decided on as it is, unread: an append is checked by the store's expected version (a conflict
+  // folds the new events in, as the read would have, and costs no retry), and a decision to write nothing is
+  // confirmed by reading the events after the cached version first. So a warm command is one append.
   const handle = (streamId: string, command: C, handleOptions?: HandleOptions) =>
     Effect.gen(function* () {
       const metadata = handleOptions?.metadata
-      let loaded = yield* load(streamId)
+      const cached = yield* loading.cached(streamId)
+      let loaded = cached ?? (yield* load(streamId))
+      let read = cached === undefined
       let schedule: Schedule.ScheduleDriver<unknown, unknown, never> | undefined
       while (true) {
-        const attempt = yield* decideAndAppend(streamId, command, loaded, metadata)
+        const decided = decider.decide(command, loaded.state)
+        if (Either.isLeft(decided) || decided.right.length === 0) {
+          if (!read) {
+            read = true
+            const latest = yield* foldAfter(streamId, loaded)
+            if (latest.version > loaded.version) {
+              yield* loading.remember(streamId, latest)
+              loaded = latest
+              continue
+            }
+          }
+          if (Either.isLeft(decided)) return yield* Effect.fail(decided.left)
+          const nothing: Handled<E, S> = { events: [], state: loaded.state, version: loaded.version, positions: [] }
+          return nothing
+        }
+        const attempt = yield* append(streamId, decided.right, loaded, metadata)
         if (Either.isRight(attempt)) return attempt.right
         const conflict = attempt.left
-        schedule ??= yield* Schedule.driver(retry)
-        const again = yield* Effect.either(schedule.next(conflict))
-        if (Either.isLeft(again)) return yield* conflict
+        if (read) {
+          schedule ??= yield* Schedule.driver(retry)
+          const again = yield* Effect.either(schedule.next(conflict))
+          if (Either.isLeft(again)) return yield* conflict
+        }
         loaded = yield* catchUp(streamId, loaded, conflict)
+        read = true
       }
     }).pipe(traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId })))
 
