@@ -3,6 +3,11 @@
  * the shared `SqlEngine` over an application's client and the store's own engine on the connection it opens — so
  * every statement is written once.
  *
+ * Event ids: only the ids callers chose are indexed (a partial unique index on `(stream_id, event_id)`). An index
+ * entry per event would be a third b-tree written by every append, one more page per commit; so an event appended
+ * without an id is written with an id that carries its stream version (`EventIds.atVersion`, `id_generated = 1`),
+ * found again through the `(stream_id, version)` index the append rule reads anyway (`EventIds.versionOf`).
+ *
  * Positions are the events table's row ids (`position INTEGER PRIMARY KEY`): SQLite has one writer at a time and
  * assigns them inside the write transaction, so the row-id order is the commit order and every reader may read up to
  * the last row. Appends take the write lock up front (`BEGIN IMMEDIATE`), so the facts an append decides on hold
@@ -10,8 +15,8 @@
  *
  * Migrations, per table (each table records its own):
  * - events (`chronicle_migrations`): 1 `create_events`, 2 `index_chosen_ids_only` (rebuilds the table with an
- *   `id_generated` column and indexes only the ids callers chose, see `generatedIds.ts`; every event is copied, its
- *   position kept, and indexed as before);
+ *   `id_generated` column and indexes only the ids callers chose; every event is copied, its position kept, and
+ *   indexed as before);
  * - checkpoints (`<table>_migrations`): 1 `create_checkpoints` (the first release's table, integer positions),
  *   2 `positions_as_text` (rebuilds the table with text positions, copying every checkpoint: `42` becomes `"42"`);
  * - snapshots (`<table>_migrations`): 1 `create_snapshots`.
@@ -22,9 +27,8 @@
  * @since 0.1.0
  * @internal
  */
-import { PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
+import { EventIds, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlFault } from "@chronicle/sql"
-import * as GeneratedIds from "./generatedIds.js"
 
 const quote = (name: string) => `"${name}"`
 
@@ -75,7 +79,7 @@ export const rowWidth = 8
 
 /**
  * Writes the parameters of one event's row into `params` from index `at`: stream id, version, event id (a generated
- * one carries its version, see `generatedIds.ts`), type, data, metadata, recorded at, and whether the id was generated.
+ * one carries its version), type, data, metadata, recorded at, and whether the id was generated.
  *
  * @since 0.1.0
  * @internal
@@ -87,7 +91,7 @@ export const writeRow = (
   event: StorageEngine.PreparedEvent,
   version: number
 ): void => {
-  const generated = event.idProvided ? undefined : GeneratedIds.atVersion(event.id, version)
+  const generated = event.idProvided || version > EventIds.maxVersion ? undefined : EventIds.atVersion(version)
   params[at] = streamId
   params[at + 1] = version
   params[at + 2] = generated ?? event.id
@@ -102,7 +106,7 @@ export const writeRow = (
 const generatedVersions = (ids: ReadonlyArray<string>) => {
   const versions: Array<number> = []
   for (const id of ids) {
-    const version = GeneratedIds.versionOf(id)
+    const version = EventIds.versionOf(id)
     if (version !== undefined) versions.push(version)
   }
   return JSON.stringify(versions)
