@@ -206,7 +206,6 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
 ): CommandHandler<C, E, S, Err, EventStore.EventStore | SnapshotStore.SnapshotStore> {
   type R = EventStore.EventStore | SnapshotStore.SnapshotStore
   const { codec, decider } = options
-  const retry = options.retry ?? defaultRetry
   const snapshots = options.snapshots === undefined ? undefined : Snapshotting.make(options.snapshots)
   const loading = Loading.make({
     decider,
@@ -245,82 +244,113 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
       })
     )
 
-  /** The outcome of one append: handled, or a conflict to fold in before deciding again. */
-  type Attempt = Either.Either<Handled<E, S>, WrongExpectedVersion>
+  /** One command being handled: where, what, and the retry schedule once a conflict has started it. */
+  interface Round {
+    readonly store: EventStore.EventStore["Type"]
+    readonly streamId: string
+    readonly command: C
+    readonly metadata: EventMetadata | undefined
+    /** The state cache's time. */
+    readonly time: number
+    retries: Schedule.ScheduleDriver<unknown, unknown, never> | undefined
+  }
+
+  const nothing = (loaded: Loaded<S>): Handled<E, S> => ({
+    events: [],
+    state: loaded.state,
+    version: loaded.version,
+    positions: []
+  })
+
+  /**
+   * Decides on `loaded` and appends what was decided at its version. `read`: whether `loaded` was read for this
+   * command; a cached state is decided on as it is, and a decision to write nothing on it is confirmed by reading the
+   * events after it first (decided again if there are any).
+   */
+  const decideOn = (
+    round: Round,
+    loaded: Loaded<S>,
+    read: boolean
+  ): Effect.Effect<Handled<E, S>, HandleError<Err>, R> => {
+    const decided = decider.decide(round.command, loaded.state)
+    if (Either.isRight(decided) && decided.right.length > 0) return append(round, decided.right, loaded, read)
+    if (!read) {
+      return Effect.flatMap(foldAfter(round.streamId, loaded), (latest) => {
+        if (latest.version > loaded.version) loading.remember(round.store, round.streamId, latest, round.time)
+        return decideOn(round, latest, true)
+      })
+    }
+    return Either.isLeft(decided) ? Effect.fail(decided.left) : Effect.succeed(nothing(loaded))
+  }
 
   /** Appends decided events at the version of `loaded`; snapshots after the append when the policy says so. */
   const append = (
-    streamId: string,
+    round: Round,
     events: ReadonlyArray<E>,
     loaded: Loaded<S>,
-    metadata: EventMetadata | undefined
-  ): Effect.Effect<Attempt, HandleError<Err>, R> => {
+    read: boolean
+  ): Effect.Effect<Handled<E, S>, HandleError<Err>, R> => {
+    const { metadata, streamId } = round
     const encoded = codec.encodeAll(events, { streamId, ...(metadata === undefined ? {} : { metadata }) })
     if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
-    return EventStore.append(streamId, encoded.right, { expectedVersion: ExpectedVersion.exact(loaded.version) }).pipe(
-      Effect.flatMap((result): Effect.Effect<Attempt, never, R> => {
+    const expectedVersion = ExpectedVersion.exact(loaded.version)
+    return Effect.matchEffect(round.store.append(streamId, encoded.right, { expectedVersion }), {
+      onFailure: (error) =>
+        error instanceof WrongExpectedVersion ? retry(round, loaded, read, error) : Effect.fail(error),
+      onSuccess: (result) => {
         let state = loaded.state
         for (const event of events) state = decider.evolve(state, event)
-        const handled = Either.right({ events, state, version: result.version, positions: result.positions })
-        const remembered = Effect.as(loading.remember(streamId, { state, version: result.version }), handled)
+        const after = { state, version: result.version }
+        loading.remember(round.store, streamId, after, round.time)
+        const handled: Handled<E, S> = { events, state, version: result.version, positions: result.positions }
         return snapshots?.policy({ before: loaded.version, after: result.version })
-          ? Effect.zipRight(snapshots.save(streamId, { state, version: result.version }), remembered)
-          : remembered
-      }),
-      Effect.catchIf(
-        (error): error is WrongExpectedVersion => error instanceof WrongExpectedVersion,
-        (conflict) => Effect.succeed(Either.left(conflict))
-      )
-    )
+          ? Effect.as(snapshots.save(streamId, after), handled)
+          : Effect.succeed(handled)
+      }
+    })
   }
 
   /**
-   * After a conflict: the events the stream gained since `loaded`, folded onto it. A stream that went back (its
-   * store restored from an older backup) is loaded afresh.
+   * After a conflict: the events the stream gained since `loaded`, folded onto it, and the command decided again, as
+   * often as the retry schedule allows. A conflict met on a cached state that was not read costs no retry (a command
+   * without the cache would have read those events first). A stream that went back (its store restored from an older
+   * backup) is loaded afresh.
    */
-  const catchUp = (streamId: string, loaded: Loaded<S>, conflict: WrongExpectedVersion) =>
-    conflict.actual > loaded.version
-      ? Effect.tap(foldAfter(streamId, loaded), (caughtUp) => loading.remember(streamId, caughtUp))
-      : loading.reload(streamId)
+  const retry = (round: Round, loaded: Loaded<S>, read: boolean, conflict: WrongExpectedVersion) => {
+    const again = Effect.flatMap(
+      conflict.actual > loaded.version
+        ? Effect.tap(foldAfter(round.streamId, loaded), (caughtUp) =>
+            loading.remember(round.store, round.streamId, caughtUp, round.time)
+          )
+        : loading.reload(round.streamId),
+      (latest) => decideOn(round, latest, true)
+    )
+    if (!read) return again
+    const retries =
+      round.retries === undefined
+        ? Effect.tap(Schedule.driver(options.retry ?? defaultRetry), (driver) => {
+            round.retries = driver
+          })
+        : Effect.succeed(round.retries)
+    return Effect.flatMap(retries, (driver) =>
+      Effect.matchEffect(driver.next(conflict), { onFailure: () => Effect.fail(conflict), onSuccess: () => again })
+    )
+  }
 
-  // A cached state is decided on as it is, unread: an append is checked by the store's expected version (a conflict
-  // folds the new events in, as the read would have, and costs no retry), and a decision to write nothing is
-  // confirmed by reading the events after the cached version first. So a warm command is one append.
+  // A warm command is one append: the cached state is decided on without reading, and the store's expected version
+  // checks it.
   const handle = (streamId: string, command: C, handleOptions?: HandleOptions) =>
-    Effect.gen(function* () {
-      const metadata = handleOptions?.metadata
-      const cached = yield* loading.cached(streamId)
-      let loaded = cached ?? (yield* load(streamId))
-      let read = cached === undefined
-      let schedule: Schedule.ScheduleDriver<unknown, unknown, never> | undefined
-      while (true) {
-        const decided = decider.decide(command, loaded.state)
-        if (Either.isLeft(decided) || decided.right.length === 0) {
-          if (!read) {
-            read = true
-            const latest = yield* foldAfter(streamId, loaded)
-            if (latest.version > loaded.version) {
-              yield* loading.remember(streamId, latest)
-              loaded = latest
-              continue
-            }
-          }
-          if (Either.isLeft(decided)) return yield* Effect.fail(decided.left)
-          const nothing: Handled<E, S> = { events: [], state: loaded.state, version: loaded.version, positions: [] }
-          return nothing
-        }
-        const attempt = yield* append(streamId, decided.right, loaded, metadata)
-        if (Either.isRight(attempt)) return attempt.right
-        const conflict = attempt.left
-        if (read) {
-          schedule ??= yield* Schedule.driver(retry)
-          const again = yield* Effect.either(schedule.next(conflict))
-          if (Either.isLeft(again)) return yield* conflict
-        }
-        loaded = yield* catchUp(streamId, loaded, conflict)
-        read = true
-      }
-    }).pipe(traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId })))
+    traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId }))(
+      Effect.flatMap(EventStore.EventStore, (store) =>
+        loading.atTime((time) => {
+          const round: Round = { store, streamId, command, metadata: handleOptions?.metadata, time, retries: undefined }
+          const cached = loading.lookup(store, streamId, time)
+          return cached === undefined
+            ? Effect.flatMap(load(streamId), (loaded) => decideOn(round, loaded, true))
+            : decideOn(round, cached, false)
+        })
+      )
+    )
 
   const snapshot = (streamId: string) =>
     snapshots === undefined ? load(streamId) : Effect.tap(load(streamId), (loaded) => snapshots.save(streamId, loaded))

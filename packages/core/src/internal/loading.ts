@@ -35,9 +35,6 @@ export interface Settings<C, E extends { readonly _tag: string }, S, Err> {
 
 type R = EventStore.EventStore | SnapshotStore.SnapshotStore
 
-/** A stream's state as the cache holds it; `undefined` without the cache or when the stream is not in it. */
-export type Cached<S> = (streamId: string) => Effect.Effect<Versioned<S> | undefined, never, EventStore.EventStore>
-
 /** The loading side of a handler. */
 export interface Loading<S> {
   readonly initial: Versioned<S>
@@ -53,11 +50,14 @@ export interface Loading<S> {
   ) => Effect.Effect<Versioned<S>, LoadError, EventStore.EventStore>
   /** Cache first (then only the events after the cached version), then snapshot, then replay. */
   readonly load: (streamId: string) => Effect.Effect<Versioned<S>, LoadError, R>
-  readonly cached: Cached<S>
-  /** Remembers a stream's state for the next command (a no-op without the cache). */
-  readonly remember: (streamId: string, loaded: Versioned<S>) => Effect.Effect<void, never, EventStore.EventStore>
   /** Forgets a stream's cached state and loads it afresh (its store went back: restored from an older backup). */
   readonly reload: (streamId: string) => Effect.Effect<Versioned<S>, LoadError, R>
+  /** Runs `f` with the cache's time: the clock's when the cache has a time to live, else 0 (no clock read). */
+  readonly atTime: <A, Er, Rq>(f: (time: number) => Effect.Effect<A, Er, Rq>) => Effect.Effect<A, Er, Rq>
+  /** The cached state of a stream of `store` (none without the cache). */
+  readonly lookup: (store: object, streamId: string, time: number) => Versioned<S> | undefined
+  /** Remembers a stream's state for the next command (a no-op without the cache). */
+  readonly remember: (store: object, streamId: string, loaded: Versioned<S>, time: number) => void
 }
 
 /** Builds the loading of a handler. */
@@ -115,41 +115,38 @@ export const make = <C, E extends { readonly _tag: string }, S, Err>(settings: S
             : foldAfterSnapshot(streamId, snapshot.value, snapshots)
         )
 
-  /** The cache's clock: only a cache with a time to live reads it. */
-  const now = (clock: { readonly unsafeCurrentTimeMillis: () => number }) =>
-    options !== false && options?.timeToLive !== undefined ? clock.unsafeCurrentTimeMillis() : 0
+  const atTime = <A, Er, Rq>(f: (time: number) => Effect.Effect<A, Er, Rq>): Effect.Effect<A, Er, Rq> =>
+    options !== false && options?.timeToLive !== undefined
+      ? Effect.clockWith((clock) => f(clock.unsafeCurrentTimeMillis()))
+      : f(0)
 
-  /** Runs `f` with the cache, the store (the cache's partition) and the cache's time, or `none` without a cache. */
-  const withCache = <A, Er, Rq>(
-    none: Effect.Effect<A, Er, Rq>,
-    f: (cache: StateCache.StateCache<S>, store: object, now: number) => Effect.Effect<A, Er, Rq>
-  ): Effect.Effect<A, Er, Rq | EventStore.EventStore> =>
-    cache === undefined
-      ? none
-      : Effect.flatMap(EventStore.EventStore, (store) => Effect.clockWith((clock) => f(cache, store, now(clock))))
+  const lookup = (store: object, streamId: string, time: number) => cache?.get(store, streamId, time)
 
-  const remember = (streamId: string, loaded: Versioned<S>) =>
-    withCache(Effect.void, (cache, store, time) => Effect.sync(() => cache.set(store, streamId, loaded, time)))
-
-  const cached: Cached<S> = (streamId) =>
-    withCache(Effect.succeed(undefined), (cache, store, time) => Effect.succeed(cache.get(store, streamId, time)))
+  const remember = (store: object, streamId: string, loaded: Versioned<S>, time: number) =>
+    cache?.set(store, streamId, loaded, time)
 
   const load = (streamId: string): Effect.Effect<Versioned<S>, LoadError, R> =>
-    withCache(loadUncached(streamId), (cache, store, time) => {
-      const entry = cache.get(store, streamId, time)
-      const loading = entry === undefined ? loadUncached(streamId) : foldAfter(streamId, entry)
-      return Effect.tap(loading, (loaded) => {
-        if (entry === undefined || loaded.version > entry.version) cache.set(store, streamId, loaded, time)
-      })
-    })
+    cache === undefined
+      ? loadUncached(streamId)
+      : Effect.flatMap(EventStore.EventStore, (store) =>
+          atTime((time) => {
+            const entry = cache.get(store, streamId, time)
+            const loading = entry === undefined ? loadUncached(streamId) : foldAfter(streamId, entry)
+            return Effect.tap(loading, (loaded) => {
+              if (entry === undefined || loaded.version > entry.version) cache.set(store, streamId, loaded, time)
+            })
+          })
+        )
 
   const reload = (streamId: string) =>
-    withCache(loadUncached(streamId), (cache, store) =>
-      Effect.zipRight(
-        Effect.sync(() => cache.delete(store, streamId)),
-        load(streamId)
-      )
-    )
+    cache === undefined
+      ? loadUncached(streamId)
+      : Effect.flatMap(EventStore.EventStore, (store) =>
+          Effect.zipRight(
+            Effect.sync(() => cache.delete(store, streamId)),
+            load(streamId)
+          )
+        )
 
-  return { initial, foldPage, foldAfter, load, cached, remember, reload }
+  return { initial, foldPage, foldAfter, load, reload, atTime, lookup, remember }
 }
