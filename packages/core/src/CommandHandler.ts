@@ -6,14 +6,14 @@
  *
  * @since 0.1.0
  */
-import { type Duration, Effect, Either, Schedule, type Schema, Stream } from "effect"
+import { Context, type Duration, Effect, Either, Schedule, type Schema, Stream } from "effect"
 import type * as Decider from "./Decider.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import { type EventDecodeError, InvalidArgument, WrongExpectedVersion } from "./EventStoreError.js"
 import * as Loading from "./internal/loading.js"
 import * as Snapshotting from "./internal/snapshotting.js"
-import { traced } from "./internal/tracing.js"
+import { traced, tracedWith } from "./internal/tracing.js"
 import { checkCount } from "./internal/validate.js"
 import * as ExpectedVersion from "./ExpectedVersion.js"
 import type { Position } from "./Position.js"
@@ -276,7 +276,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
     if (Either.isRight(decided) && decided.right.length > 0) return append(round, decided.right, loaded, read)
     if (!read) {
       return Effect.flatMap(foldAfter(round.streamId, loaded), (latest) => {
-        if (latest.version > loaded.version) loading.remember(round.store, round.streamId, latest, round.time)
+        loading.remember(round.store, round.streamId, latest, round.time)
         return decideOn(round, latest, true)
       })
     }
@@ -291,7 +291,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
     read: boolean
   ): Effect.Effect<Handled<E, S>, HandleError<Err>, R> => {
     const { metadata, streamId } = round
-    const encoded = codec.encodeAll(events, { streamId, ...(metadata === undefined ? {} : { metadata }) })
+    const encoded = codec.encodeAll(events, metadata === undefined ? { streamId } : { streamId, metadata })
     if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
     const expectedVersion = ExpectedVersion.exact(loaded.version)
     return Effect.matchEffect(round.store.append(streamId, encoded.right, { expectedVersion }), {
@@ -339,17 +339,23 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
 
   // A warm command is one append: the cached state is decided on without reading, and the store's expected version
   // checks it.
-  const handle = (streamId: string, command: C, handleOptions?: HandleOptions) =>
-    traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId }))(
-      Effect.flatMap(EventStore.EventStore, (store) =>
-        loading.atTime((time) => {
-          const round: Round = { store, streamId, command, metadata: handleOptions?.metadata, time, retries: undefined }
-          const cached = loading.lookup(store, streamId, time)
-          return cached === undefined
-            ? Effect.flatMap(load(streamId), (loaded) => decideOn(round, loaded, true))
-            : decideOn(round, cached, false)
-        })
-      )
+  const handle = (
+    streamId: string,
+    command: C,
+    handleOptions?: HandleOptions
+  ): Effect.Effect<Handled<E, S>, HandleError<Err>, R> =>
+    tracedWith(
+      "CommandHandler.handle",
+      () => ({ "chronicle.stream_id": streamId }),
+      (clock, context) => {
+        const store = Context.unsafeGet(context, EventStore.EventStore)
+        const time = loading.timeOf(clock)
+        const round: Round = { store, streamId, command, metadata: handleOptions?.metadata, time, retries: undefined }
+        const cached = loading.lookup(store, streamId, time)
+        return cached === undefined
+          ? Effect.flatMap(load(streamId), (loaded) => decideOn(round, loaded, true))
+          : decideOn(round, cached, false)
+      }
     )
 
   const snapshot = (streamId: string) =>

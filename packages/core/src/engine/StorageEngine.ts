@@ -9,7 +9,7 @@ import { Chunk, Effect, Either, Option, Stream } from "effect"
 import * as EventStore from "../EventStore.js"
 import type { DuplicateEventId, EventDecodeError, WrongExpectedVersion } from "../EventStoreError.js"
 import * as ExpectedVersion from "../ExpectedVersion.js"
-import { traced, tracedStream, tracedWithClock } from "../internal/tracing.js"
+import { traced, tracedStream, tracedWith } from "../internal/tracing.js"
 import { checkExpectedVersion, checkReadOptions, type PreparedEvent, prepare } from "../internal/validate.js"
 import * as Position from "../Position.js"
 import type { NewEvent, RecordedEvent } from "../RecordedEvent.js"
@@ -92,7 +92,7 @@ const normalize = (n: number | undefined, fallback: number): number => (n === un
  */
 export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type"] => {
   const append = (streamId: string, events: ReadonlyArray<NewEvent>, options?: EventStore.AppendOptions) =>
-    tracedWithClock(
+    tracedWith(
       "EventStore.append",
       () => ({ "chronicle.stream_id": streamId, "chronicle.event_count": events.length }),
       (clock): Effect.Effect<EventStore.AppendResult, EventStore.AppendError> => {

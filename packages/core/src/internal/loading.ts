@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Duration, Effect, Either, Option } from "effect"
+import { type Clock, Duration, Effect, Either, Option } from "effect"
 import type * as Decider from "../Decider.js"
 import type { EventCodec } from "../EventCodec.js"
 import * as EventStore from "../EventStore.js"
@@ -52,8 +52,8 @@ export interface Loading<S> {
   readonly load: (streamId: string) => Effect.Effect<Versioned<S>, LoadError, R>
   /** Forgets a stream's cached state and loads it afresh (its store went back: restored from an older backup). */
   readonly reload: (streamId: string) => Effect.Effect<Versioned<S>, LoadError, R>
-  /** Runs `f` with the cache's time: the clock's when the cache has a time to live, else 0 (no clock read). */
-  readonly atTime: <A, Er, Rq>(f: (time: number) => Effect.Effect<A, Er, Rq>) => Effect.Effect<A, Er, Rq>
+  /** The cache's time: the clock's when the cache has a time to live, else 0 (the clock is not read). */
+  readonly timeOf: (clock: Clock.Clock) => number
   /** The cached state of a stream of `store` (none without the cache). */
   readonly lookup: (store: object, streamId: string, time: number) => Versioned<S> | undefined
   /** Remembers a stream's state for the next command (a no-op without the cache). */
@@ -115,10 +115,8 @@ export const make = <C, E extends { readonly _tag: string }, S, Err>(settings: S
             : foldAfterSnapshot(streamId, snapshot.value, snapshots)
         )
 
-  const atTime = <A, Er, Rq>(f: (time: number) => Effect.Effect<A, Er, Rq>): Effect.Effect<A, Er, Rq> =>
-    options !== false && options?.timeToLive !== undefined
-      ? Effect.clockWith((clock) => f(clock.unsafeCurrentTimeMillis()))
-      : f(0)
+  const timed = options !== false && options?.timeToLive !== undefined
+  const timeOf = (clock: Clock.Clock) => (timed ? clock.unsafeCurrentTimeMillis() : 0)
 
   const lookup = (store: object, streamId: string, time: number) => cache?.get(store, streamId, time)
 
@@ -129,12 +127,11 @@ export const make = <C, E extends { readonly _tag: string }, S, Err>(settings: S
     cache === undefined
       ? loadUncached(streamId)
       : Effect.flatMap(EventStore.EventStore, (store) =>
-          atTime((time) => {
+          Effect.clockWith((clock) => {
+            const time = timeOf(clock)
             const entry = cache.get(store, streamId, time)
             const loading = entry === undefined ? loadUncached(streamId) : foldAfter(streamId, entry)
-            return Effect.tap(loading, (loaded) => {
-              if (entry === undefined || loaded.version > entry.version) cache.set(store, streamId, loaded, time)
-            })
+            return Effect.tap(loading, (loaded) => cache.set(store, streamId, loaded, time))
           })
         )
 
@@ -148,5 +145,5 @@ export const make = <C, E extends { readonly _tag: string }, S, Err>(settings: S
           )
         )
 
-  return { initial, foldPage, foldAfter, load, reload, atTime, lookup, remember }
+  return { initial, foldPage, foldAfter, load, reload, timeOf, lookup, remember }
 }

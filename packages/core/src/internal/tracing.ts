@@ -23,18 +23,19 @@ export const traced =
     )
 
 /**
- * `traced` for a body that needs the fiber's clock, in one step of the fiber runtime where `Effect.clockWith` inside
- * `traced` takes several: what the store's hottest paths (an append, a command) can save. `body` runs when the effect
- * does, and what it returns runs in the span.
+ * `traced` for a body that needs the fiber's clock or services, in one step of the fiber runtime where
+ * `Effect.clockWith` and a service lookup inside `traced` take several each: what the hottest paths (an append, a
+ * command) can save. `body` runs when the effect does, with the clock and the fiber's context, and what it returns runs
+ * in the span.
  */
-export const tracedWithClock = <A, E, R>(
+export const tracedWith = <A, E, R>(
   name: string,
   attributes: () => Record<string, unknown>,
-  body: (clock: Clock.Clock) => Effect.Effect<A, E, R>
+  body: (clock: Clock.Clock, context: Context.Context<never>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> =>
   Effect.withFiberRuntime((fiber) => {
     const services = fiber.currentDefaultServices
-    const effect = body(Context.get(services, Clock.Clock))
+    const effect = body(Context.get(services, Clock.Clock), fiber.currentContext)
     return Context.get(services, Tracer.Tracer) === builtIn
       ? effect
       : Effect.withSpan(effect, name, spanOptions(attributes))
