@@ -7,6 +7,7 @@
 import { EventStore, type Position, type RecordedEvent, type StreamId } from "@chronicle/core"
 import { AppendRule, Notifier, PositionEncoding, StorageEngine } from "@chronicle/core/engine"
 import { Effect, Layer } from "effect"
+import * as JsonCopy from "./internal/jsonCopy.js"
 
 const emptyMetadata: RecordedEvent.EventMetadata = Object.freeze({})
 
@@ -22,7 +23,8 @@ interface StreamEntry {
 /**
  * Builds an in-memory storage engine. Appends are synchronous, so each one is atomic; live readers are woken by the
  * append itself, without polling. Data and metadata are stored as the JSON they serialize to (as a database would
- * keep them), so what reads return never aliases what the caller appended. Positions count events from 1. Events
+ * keep them): fresh copies equal to parsing the JSON text the store front wrote (`internal/jsonCopy.ts`), so what
+ * reads return never aliases what the caller appended. Positions count events from 1. Events
  * recorded at the same time (a batch, or appends within one millisecond) share one `Date`, as every reader shares the
  * recorded events: they are read-only.
  *
@@ -67,8 +69,11 @@ export const makeEngine = (): StorageEngine.StorageEngine => {
         version: current + i + 1,
         position: PositionEncoding.fromCounter(all.length + 1),
         type: event.type,
-        data: JSON.parse(event.dataJson),
-        metadata: event.metadataJson === "{}" ? emptyMetadata : JSON.parse(event.metadataJson),
+        data: JsonCopy.copy(event.data, event.dataJson),
+        metadata:
+          event.metadataJson === "{}"
+            ? emptyMetadata
+            : (JsonCopy.copy(event.metadata, event.metadataJson) as RecordedEvent.EventMetadata),
         recordedAt: dateOf(event.recordedAt)
       }
       all.push(recorded)
