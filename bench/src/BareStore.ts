@@ -11,18 +11,22 @@
  *
  * @since 0.1.0
  */
+import { SqliteEventStore } from "@chronicle/store-sqlite"
 import Database from "better-sqlite3"
+import { Effect, Layer } from "effect"
 import type * as Payload from "./Payload.js"
 
 /**
- * A table layout: its DDL, the columns reads select, and how one event becomes the parameters of its insert.
+ * A table layout: how the table is created, the columns reads select, and how one event becomes the parameters of its
+ * insert.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Layout {
   readonly table: string
-  readonly create: string
+  /** Creates the table in the database file, if it is not there (the bare connection to it is open). */
+  readonly create: (filename: string, db: Database.Database) => void
   readonly columns: string
   readonly insert: string
   readonly row: (
@@ -34,26 +38,16 @@ export interface Layout {
 }
 
 /**
- * The SQLite store's events table, as its migrations leave it (same name, columns and indexes).
+ * The SQLite store's events table, as its migrations leave it (same name, columns and indexes): generated ids, as
+ * the store writes them for events appended without one, are not indexed.
  *
  * @since 0.1.0
  * @category constants
  */
 export const chronicle: Layout = {
   table: `"chronicle_events"`,
-  create: `CREATE TABLE IF NOT EXISTS "chronicle_events" (
-  position INTEGER PRIMARY KEY,
-  stream_id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  event_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  recorded_at INTEGER NOT NULL,
-  id_generated INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (stream_id, version)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS "chronicle_events_chosen_ids" ON "chronicle_events" (stream_id, event_id) WHERE id_generated = 0`,
+  // The SQLite store's migrations create it (and are not timed): the table is the store's, whatever they make it.
+  create: (filename) => Effect.runSync(Effect.scoped(Effect.asVoid(Layer.build(SqliteEventStore.layer({ filename }))))),
   columns: "position, stream_id, version, event_id, type, data, metadata, recorded_at",
   // A generated id, as the store writes for events appended without one (not indexed).
   insert: `INSERT INTO "chronicle_events" (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
@@ -76,14 +70,15 @@ CREATE UNIQUE INDEX IF NOT EXISTS "chronicle_events_chosen_ids" ON "chronicle_ev
  */
 export const lean: Layout = {
   table: "events",
-  create: `CREATE TABLE IF NOT EXISTS events (
+  create: (_, db) =>
+    db.exec(`CREATE TABLE IF NOT EXISTS events (
   position INTEGER PRIMARY KEY,
   stream_id TEXT NOT NULL,
   version INTEGER NOT NULL,
   type TEXT NOT NULL,
   data TEXT NOT NULL,
   UNIQUE (stream_id, version)
-)`,
+)`),
   columns: "position, stream_id, version, type, data",
   insert: "INSERT INTO events (stream_id, version, type, data) VALUES (?, ?, ?, ?)",
   row: (streamId, version, payload) => [streamId, version, payload.type, payload.data]
@@ -142,7 +137,7 @@ export const open = (filename: string, layout: Layout): BareStore => {
   const db = new Database(filename)
   db.pragma("journal_mode = WAL")
   db.pragma("synchronous = NORMAL")
-  db.exec(layout.create)
+  layout.create(filename, db)
   const begin = db.prepare("BEGIN IMMEDIATE")
   const commit = db.prepare("COMMIT")
   const rollback = db.prepare("ROLLBACK")

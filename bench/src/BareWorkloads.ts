@@ -62,9 +62,6 @@ const readAll = (store: BareStore.BareStore, params: Params) => {
   return SyncWorkload.check("read-all", count, balance, params.events)
 }
 
-const noSetup = () => {}
-const appendRoundRobin = SyncWorkload.appendRoundRobin(ops)
-
 /**
  * Every workload, on a bare store.
  *
@@ -72,12 +69,7 @@ const appendRoundRobin = SyncWorkload.appendRoundRobin(ops)
  * @category constants
  */
 export const workloads: Readonly<Record<WorkloadName, BareWorkload>> = {
-  "append-single": { setup: noSetup, run: appendRoundRobin },
-  "append-batch": { setup: noSetup, run: appendRoundRobin },
-  "append-concurrent": { setup: noSetup, run: appendRoundRobin },
-  "read-stream": { setup: storeData(true), run: SyncWorkload.readStream(ops) },
-  "read-all": { setup: storeData(false), run: readAll },
-  handle: SyncWorkload.handle(ops),
+  ...SyncWorkload.common(ops, storeData, readAll),
   // Snapshot loads, the state cache and holding events in memory are not a bare store's (their stores leave it out).
   "handle-cold": SyncWorkload.notRun,
   "read-all-1m": { setup: storeData(false), run: readAll },

@@ -35,22 +35,21 @@ export interface ChronicleWorkload {
 
 const noSetup = (_params: Params) => Effect.void
 
-/** Appends `events` in batches of `batch`, round-robin over `streams` streams, one after the other. */
-const appendRoundRobin = (params: Params) =>
+/** Makes the appends of a plan, one after the other; returns the number of events appended. */
+const appendAll = (plan: Iterable<Seed.SeedAppend>) =>
   Effect.gen(function* () {
     const store = yield* EventStore.EventStore
-    const ids = Array.from({ length: params.streams }, (_, n) => Seed.accountStream(n))
-    const versions = new Array<number>(params.streams).fill(0)
-    const appends = Math.ceil(params.events / params.batch)
-    for (let i = 0; i < appends; i++) {
-      const stream = i % params.streams
-      const from = versions[stream]!
-      const events = yield* BankAccount.codec.encodeAll(Seed.deposits(from, params.batch))
-      const result = yield* store.append(ids[stream]!, events, { expectedVersion: ExpectedVersion.exact(from) })
-      versions[stream] = result.version
+    let count = 0
+    for (const append of plan) {
+      const events = yield* BankAccount.codec.encodeAll(append.events)
+      yield* store.append(append.streamId, events, { expectedVersion: ExpectedVersion.exact(append.expectedVersion) })
+      count += append.events.length
     }
-    return appends * params.batch
+    return count
   })
+
+/** Appends `events` in batches of `batch`, round-robin over `streams` streams (`Seed.plan`), one after the other. */
+const appendRoundRobin = (params: Params) => appendAll(Seed.plan(params, false))
 
 /** One fiber per stream, each appending single events to its own stream. */
 const appendConcurrently = (params: Params) =>
@@ -75,12 +74,8 @@ const appendConcurrently = (params: Params) =>
 /** Stores the data of a read workload through the store, unless it is there already (bulk-inserted by a setup run). */
 const store = (readStream: boolean) => (params: Params) =>
   Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
-    if (Position.isAfter(yield* store.headPosition, Position.start)) return
-    for (const append of Seed.plan(params, readStream)) {
-      const events = yield* BankAccount.codec.encodeAll(append.events)
-      yield* store.append(append.streamId, events, { expectedVersion: ExpectedVersion.exact(append.expectedVersion) })
-    }
+    if (Position.isAfter(yield* EventStore.headPosition, Position.start)) return
+    yield* appendAll(Seed.plan(params, readStream))
   })
 
 interface Tally {

@@ -53,9 +53,6 @@ const readAll = (store: NaiveStore.NaiveStore, params: Params) => {
   return SyncWorkload.check("read-all", count, balance, params.events)
 }
 
-const noSetup = () => {}
-const appendRoundRobin = SyncWorkload.appendRoundRobin(ops)
-
 /** The size of every stored event as JSON, in bytes (the events are ASCII). */
 const jsonBytes = (store: NaiveStore.NaiveStore) => {
   let bytes = 0
@@ -70,17 +67,12 @@ const jsonBytes = (store: NaiveStore.NaiveStore) => {
  * @category constants
  */
 export const workloads: Readonly<Record<WorkloadName, NaiveWorkload>> = {
-  "append-single": { setup: noSetup, run: appendRoundRobin },
-  "append-batch": { setup: noSetup, run: appendRoundRobin },
-  "append-concurrent": { setup: noSetup, run: appendRoundRobin },
-  "read-stream": { setup: storeData(true), run: SyncWorkload.readStream(ops) },
-  "read-all": { setup: storeData(false), run: readAll },
-  handle: SyncWorkload.handle(ops),
+  ...SyncWorkload.common(ops, storeData, readAll),
   // Reads in bounded memory, snapshots and the state cache are Chronicle's (their stores leave naive out).
   "handle-cold": SyncWorkload.notRun,
   "read-all-1m": SyncWorkload.notRun,
   "read-all-1m-heap64": SyncWorkload.notRun,
   "load-100k": SyncWorkload.notRun,
   "load-100k-snapshot": SyncWorkload.notRun,
-  "hold-1m": { setup: noSetup, run: appendRoundRobin, held: jsonBytes }
+  "hold-1m": { setup: () => {}, run: SyncWorkload.appendRoundRobin(ops), held: jsonBytes }
 }

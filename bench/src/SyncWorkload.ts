@@ -48,26 +48,27 @@ export interface Operations<S> {
  */
 export const notRun: SyncWorkload<unknown> = { setup: () => undefined, run: () => 0 }
 
+/** Makes the appends of a plan, one after the other; returns the number of events appended. */
+const appendAll = <S>(ops: Operations<S>, store: S, plan: Iterable<Seed.SeedAppend>) => {
+  let count = 0
+  for (const append of plan) {
+    ops.append(store, append.streamId, append.events, append.expectedVersion)
+    count += append.events.length
+  }
+  return count
+}
+
 /**
- * Appends `events` in batches of `batch`, round-robin over `streams` streams. Also the synchronous form of
- * `append-concurrent`: synchronous code has no concurrency, so 100 "fibers" are 100 interleaved streams.
+ * Appends `events` in batches of `batch`, round-robin over `streams` streams (`Seed.plan`). Also the synchronous form
+ * of `append-concurrent`: synchronous code has no concurrency, so 100 "fibers" are 100 interleaved streams.
  *
  * @since 0.1.0
  * @category workloads
  */
 export const appendRoundRobin =
   <S>(ops: Operations<S>) =>
-  (store: S, params: Params): number => {
-    const ids = Array.from({ length: params.streams }, (_, n) => Seed.accountStream(n))
-    const versions = new Array<number>(params.streams).fill(0)
-    const appends = Math.ceil(params.events / params.batch)
-    for (let i = 0; i < appends; i++) {
-      const stream = i % params.streams
-      const from = versions[stream]!
-      versions[stream] = ops.append(store, ids[stream]!, Seed.deposits(from, params.batch), from)
-    }
-    return appends * params.batch
-  }
+  (store: S, params: Params): number =>
+    appendAll(ops, store, Seed.plan(params, false))
 
 /**
  * Stores the data of a read workload (`Seed.plan`), one append after the other.
@@ -76,9 +77,7 @@ export const appendRoundRobin =
  * @category workloads
  */
 export const storeData = <S>(ops: Operations<S>, store: S, params: Params, readStream: boolean): void => {
-  for (const append of Seed.plan(params, readStream)) {
-    ops.append(store, append.streamId, append.events, append.expectedVersion)
-  }
+  appendAll(ops, store, Seed.plan(params, readStream))
 }
 
 /**
@@ -152,3 +151,27 @@ export const handle = <S>(ops: Operations<S>): SyncWorkload<S> => ({
     return params.events
   }
 })
+
+const noSetup = () => {}
+
+/**
+ * The workloads every baseline runs alike, given how it stores the data of a read workload and reads everything.
+ *
+ * @since 0.1.0
+ * @category workloads
+ */
+export const common = <S>(
+  ops: Operations<S>,
+  storeData: (readStream: boolean) => (store: S, params: Params) => void,
+  readAll: (store: S, params: Params) => number
+) => {
+  const appends = { setup: noSetup, run: appendRoundRobin(ops) }
+  return {
+    "append-single": appends,
+    "append-batch": appends,
+    "append-concurrent": appends,
+    "read-stream": { setup: storeData(true), run: readStream(ops) },
+    "read-all": { setup: storeData(false), run: readAll },
+    handle: handle(ops)
+  }
+}

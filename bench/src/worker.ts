@@ -16,7 +16,6 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
-import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { Effect } from "effect"
 import * as BareStore from "./BareStore.js"
 import * as Bulk from "./Bulk.js"
@@ -50,12 +49,8 @@ const params =
   values.repetitions === undefined ? sized : { ...sized, repetitions: Math.max(1, Number(values.repetitions)) }
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
-/** Bulk-inserts the workload's data into a new database the store can open. */
-const setup = async (database: string) => {
-  if (store === "sqlite") {
-    // Let the store create its schema (and record its migration), then insert the rows beside it.
-    await Effect.runPromise(Effect.provide(Effect.void, SqliteEventStore.layer({ filename: database })))
-  }
+/** Bulk-inserts the workload's data into a new database the store can open (the SQLite store's table is its own). */
+const setup = (database: string) => {
   const bare = BareStore.open(database, store === "lean" ? BareStore.lean : BareStore.chronicle)
   Bulk.insert(bare, params)
   bare.close()
@@ -89,7 +84,7 @@ try {
   if (values.setup) {
     if (values.database === undefined) throw new Error("--setup needs --database")
     const start = performance.now()
-    await setup(values.database)
+    setup(values.database)
     log(
       `  setup: ${params.events.toLocaleString("en-US")} events in ${((performance.now() - start) / 1000).toFixed(1)} s`
     )

@@ -66,6 +66,19 @@ const position: SqlDialect.PositionColumns = {
 /** The columns of event rows (`EventRows`): the position is the row id. */
 const eventColumns = "version, event_id, type, data, metadata, recorded_at, position"
 
+/** The columns of the events table as the first release made it (the second migration adds `id_generated`). */
+const eventsColumns = `  position INTEGER PRIMARY KEY,
+  stream_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL`
+
+/** The columns the second migration copies, every event's as it was. */
+const copied = "position, stream_id, version, event_id, type, data, metadata, recorded_at"
+
 /** The columns of stored-id rows (`EventRows.storedEvents`). */
 const storedColumns = "event_id, version, type, data, position"
 
@@ -153,33 +166,18 @@ export const events = (
     migrations: {
       "1_create_events": [
         `CREATE TABLE IF NOT EXISTS ${table} (
-  position INTEGER PRIMARY KEY,
-  stream_id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  event_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  recorded_at INTEGER NOT NULL,
+${eventsColumns},
   UNIQUE (stream_id, version),
   UNIQUE (stream_id, event_id)
 )`
       ],
       "2_index_chosen_ids_only": [
         `CREATE TABLE ${next} (
-  position INTEGER PRIMARY KEY,
-  stream_id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  event_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  recorded_at INTEGER NOT NULL,
+${eventsColumns},
   id_generated INTEGER NOT NULL DEFAULT 0,
   UNIQUE (stream_id, version)
 )`,
-        `INSERT INTO ${next} (position, stream_id, version, event_id, type, data, metadata, recorded_at) ` +
-          `SELECT position, stream_id, version, event_id, type, data, metadata, recorded_at FROM ${table}`,
+        `INSERT INTO ${next} (${copied}) SELECT ${copied} FROM ${table}`,
         `DROP TABLE ${table}`,
         `ALTER TABLE ${next} RENAME TO ${table}`,
         `CREATE UNIQUE INDEX ${quote(`${tables.events}_chosen_ids`)} ON ${table} (stream_id, event_id) WHERE id_generated = 0`
