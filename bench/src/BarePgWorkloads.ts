@@ -131,6 +131,8 @@ export const workloads: Readonly<Record<WorkloadName, BarePgWorkload>> = {
   "read-stream": { setup: storeData(true), run: readStream },
   "read-all": { setup: storeData(false), run: readAll },
   handle: none,
+  "handle-cold": none,
+  "hold-1m": none,
   export: none,
   import: none,
   "read-all-1m": none,

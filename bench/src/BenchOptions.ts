@@ -18,10 +18,10 @@ export const commandLine = CommandLine.make({
   name: "bench",
   usage: "npx -y pnpm@10.34.8 bench [--quick] [--store a,b] [--workload a,b] [--repetitions N] [--out FILE] ...",
   summary:
-    "Measures every Chronicle store beside its bare baseline (the same schema and work with nothing of Chronicle\n" +
-    "around it: better-sqlite3 for SQLite and memory, node-postgres for PostgreSQL): each store × workload in a fresh\n" +
-    "process, a warm-up, then the measured repetitions. Prints a table and writes the results as JSON.\n" +
-    "bench/README.md explains each workload and how to read the numbers.",
+    "Measures every Chronicle store beside its baselines (the same schema and work with nothing of Chronicle around\n" +
+    "it: better-sqlite3 for SQLite, node-postgres for PostgreSQL; a lean SQLite table, the limit; a naive in-memory\n" +
+    "store): each store × workload in a fresh process, a warm-up, then the measured repetitions. Prints a table and\n" +
+    "writes the results as JSON. bench/README.md explains each workload and how to read the numbers.",
   flags: {
     store: CommandLine.list("a,b", storeNames, "the stores to run (default: all)"),
     workload: CommandLine.list("a,b", workloadNames, "the workloads to run (default: all)"),

@@ -39,6 +39,8 @@ export interface ChronicleWorkload {
     params: Params,
     where: { readonly url?: string | undefined }
   ) => Effect.Effect<number | Processes.Outcome, unknown, Services>
+  /** For workloads that measure memory: the size in bytes of the store's events as JSON. */
+  readonly held?: Effect.Effect<number, unknown, EventStore.EventStore>
 }
 
 /** What the workloads run on. */
@@ -116,22 +118,21 @@ const importAll = (params: Params) =>
     )
   })
 
-/** Appends `events` in batches of `batch`, round-robin over `streams` streams, one after the other. */
-const appendRoundRobin = (params: Params) =>
+/** Makes the appends of a plan, one after the other; returns the number of events appended. */
+const appendAll = (plan: Iterable<Seed.SeedAppend>) =>
   Effect.gen(function* () {
     const store = yield* EventStore.EventStore
-    const ids = Array.from({ length: params.streams }, (_, n) => Seed.accountStream(n))
-    const versions = new Array<number>(params.streams).fill(0)
-    const appends = Math.ceil(params.events / params.batch)
-    for (let i = 0; i < appends; i++) {
-      const stream = i % params.streams
-      const from = versions[stream]!
-      const events = yield* BankAccount.codec.encodeAll(Seed.deposits(from, params.batch))
-      const result = yield* store.append(ids[stream]!, events, { expectedVersion: ExpectedVersion.exact(from) })
-      versions[stream] = result.version
+    let count = 0
+    for (const append of plan) {
+      const events = yield* BankAccount.codec.encodeAll(append.events)
+      yield* store.append(append.streamId, events, { expectedVersion: ExpectedVersion.exact(append.expectedVersion) })
+      count += append.events.length
     }
-    return appends * params.batch
+    return count
   })
+
+/** Appends `events` in batches of `batch`, round-robin over `streams` streams (`Seed.plan`), one after the other. */
+const appendRoundRobin = (params: Params) => appendAll(Seed.plan(params, false))
 
 /** One fiber per stream, each appending single events to its own stream. */
 const appendConcurrently = (params: Params) =>
@@ -156,12 +157,8 @@ const appendConcurrently = (params: Params) =>
 /** Stores the data of a read workload through the store, unless it is there already (bulk-inserted by a setup run). */
 const store = (readStream: boolean) => (params: Params) =>
   Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
-    if (Position.isAfter(yield* store.headPosition, Position.start)) return
-    for (const append of Seed.plan(params, readStream)) {
-      const events = yield* BankAccount.codec.encodeAll(append.events)
-      yield* store.append(append.streamId, events, { expectedVersion: ExpectedVersion.exact(append.expectedVersion) })
-    }
+    if (Position.isAfter(yield* EventStore.headPosition, Position.start)) return
+    yield* appendAll(Seed.plan(params, readStream))
   })
 
 interface Tally {
@@ -201,12 +198,16 @@ const readAll = (params: Params) =>
 
 const openedAt = new Date(0)
 
-const handle = {
+/** A handler of bank accounts without the state cache: every command and every load reads the whole stream. */
+const uncached = CommandHandler.make({ decider: BankAccount.decider, codec: BankAccount.codec, cache: false })
+
+/** Opens `streams` accounts, then deposits round-robin through `handler`. */
+const handleWith = (handler: typeof BankAccount.handler) => ({
   setup: (params: Params) =>
     Effect.forEach(
       Array.from({ length: params.streams }, (_, n) => n),
       (n) =>
-        BankAccount.handler.handle(
+        handler.handle(
           Seed.accountStream(n),
           BankAccount.OpenAccount.make({ accountId: `acc-${n}`, ownerName: `Owner ${n}`, openedAt })
         ),
@@ -217,23 +218,21 @@ const handle = {
       const ids = Array.from({ length: params.streams }, (_, n) => Seed.accountStream(n))
       const command = BankAccount.Deposit.make({ amount: Seed.amount })
       for (let i = 0; i < params.events; i++) {
-        yield* BankAccount.handler.handle(ids[i % params.streams]!, command)
+        yield* handler.handle(ids[i % params.streams]!, command)
       }
       return params.events
     })
-}
+})
 
-/**
- * Every workload, on the `EventStore` in context.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The size of every stored event as JSON, in bytes (the events are ASCII). */
+const jsonBytes = Stream.runFold(EventStore.readAll(), 0, (bytes, event) => bytes + JSON.stringify(event).length)
+
 const longAccount = BankAccount.streamId("long")
 const snapshotting = CommandHandler.make({
   decider: BankAccount.decider,
   codec: BankAccount.codec,
-  snapshots: { schema: BankAccount.State, policy: SnapshotStore.every(100) }
+  snapshots: { schema: BankAccount.State, policy: SnapshotStore.every(100) },
+  cache: false
 })
 
 /** An opened account with `background` deposits, a snapshot at its end, then 50 more deposits (the tail). */
@@ -269,6 +268,12 @@ const loadLong =
       return params.events
     })
 
+/**
+ * Every workload, on the `EventStore` in context.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
   "append-single": { setup: noSetup, run: appendRoundRobin },
   "append-batch": { setup: noSetup, run: appendRoundRobin },
@@ -277,10 +282,12 @@ export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
   "read-all": { setup: store(false), run: readAll },
   export: { setup: store(false), run: exportAll },
   import: { setup: writeImportFile, run: importAll },
-  handle,
+  handle: handleWith(BankAccount.handler),
+  "handle-cold": handleWith(uncached),
   "read-all-1m": { setup: store(false), run: readAll },
   "read-all-1m-heap64": { setup: store(false), run: readAll },
-  "load-100k": { setup: longAccountSetup, run: loadLong(BankAccount.handler.load) },
+  // Loads by handlers without the state cache, so that every load is a cold one.
+  "load-100k": { setup: longAccountSetup, run: loadLong(uncached.load) },
   "load-100k-snapshot": { setup: longAccountSetup, run: loadLong(snapshotting.load) },
   "append-processes": {
     setup: noSetup,
@@ -288,5 +295,6 @@ export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
       where.url === undefined
         ? Effect.dieMessage("append-processes runs on PostgreSQL only")
         : Effect.promise(() => Processes.run("postgres", where.url!, params))
-  }
+  },
+  "hold-1m": { setup: noSetup, run: appendRoundRobin, held: jsonBytes }
 }

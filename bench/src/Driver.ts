@@ -17,9 +17,12 @@ import * as BarePgWorkloads from "./BarePgWorkloads.js"
 import * as BareStore from "./BareStore.js"
 import * as BareWorkloads from "./BareWorkloads.js"
 import * as ChronicleWorkloads from "./ChronicleWorkloads.js"
+import * as NaiveStore from "./NaiveStore.js"
+import * as NaiveWorkloads from "./NaiveWorkloads.js"
 import type * as Processes from "./Processes.js"
 import type * as Profiler from "./Profiler.js"
-import { mb } from "./Result.js"
+import { type Held, mb, peakRssMb } from "./Result.js"
+import type * as SyncWorkload from "./SyncWorkload.js"
 import { onPostgres, type Params, type StoreName, type Workload, warmUp } from "./Workload.js"
 
 /**
@@ -55,9 +58,29 @@ export interface Measured {
   readonly samples: ReadonlyArray<Sample>
   readonly rssBeforeMb: number
   readonly pragmas?: BareStore.Pragmas | undefined
+  readonly held?: Held | undefined
 }
 
 const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.()
+
+const isLast = (run: Run, label: string) => label === `rep ${run.params.repetitions}`
+
+/**
+ * The memory a store retains once its events are in (after collecting garbage) and the peak so far, taken before the
+ * JSON size of the events is computed (which allocates); `withJson` adds that size.
+ */
+const measureHeld = (run: Run) => {
+  collectGarbage()
+  collectGarbage()
+  const usage = process.memoryUsage()
+  const memory = {
+    events: run.params.events,
+    peakRssMb: peakRssMb(),
+    rssMb: mb(usage.rss),
+    heapUsedMb: mb(usage.heapUsed)
+  }
+  return { withJson: (bytes: number): Held => ({ ...memory, jsonMb: mb(bytes) }) }
+}
 
 /**
  * One repetition's events per second of wall-clock time, and per second of CPU time the process used (user and
@@ -105,32 +128,40 @@ const removeDatabase = (file: string) => {
 
 const databaseFile = (run: Run, label: string) => path.join(run.dir, `${run.store}-${label}.db`)
 
-/**
- * Runs a workload on the bare better-sqlite3 store.
- *
- * @since 0.1.0
- * @category runners
- */
-export const runBare = (run: Run): Measured => {
-  const workload = BareWorkloads.workloads[run.workload.name]
-  const timed = (store: BareStore.BareStore, label: string, params: Params) => {
+/** How the driver opens, inspects and closes a baseline store. */
+interface SyncDriver<S> {
+  readonly open: (file: string) => S
+  readonly close: (store: S) => void
+  readonly pragmas: (store: S) => BareStore.Pragmas | undefined
+  readonly workload: SyncWorkload.SyncWorkload<S>
+}
+
+const runSync = <S>(run: Run, driver: SyncDriver<S>): Measured => {
+  const { workload } = driver
+  const timed = (store: S, label: string, params: Params) => {
     const started = start(run, label)
     const events = workload.run(store, params)
     return rate(run, label, events, params.events, started)
   }
+  const inspect = (store: S, label: string) => {
+    const jsonBytes = workload.held
+    if (jsonBytes !== undefined && isLast(run, label)) held = measureHeld(run).withJson(jsonBytes(store))
+  }
   const samples: Array<Sample> = []
   let rssBefore = 0
   let pragmas: BareStore.Pragmas | undefined
+  let held: Held | undefined
   const warm = warmUp(run.workload, run.store, run.params)
   if (run.workload.fresh) {
     const once = (label: string, params: Params) => {
       const file = databaseFile(run, label)
-      const store = BareStore.open(file)
-      pragmas ??= BareStore.pragmas(store.db)
+      const store = driver.open(file)
+      pragmas ??= driver.pragmas(store)
       workload.setup(store, params)
       if (label !== "warm-up" && rssBefore === 0) rssBefore = process.memoryUsage.rss()
       const sample = timed(store, label, params)
-      store.close()
+      inspect(store, label)
+      driver.close(store)
       removeDatabase(file)
       return sample
     }
@@ -138,17 +169,46 @@ export const runBare = (run: Run): Measured => {
     for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(once(`rep ${rep}`, run.params))
     run.profiler.stop()
   } else {
-    const store = BareStore.open(run.database ?? databaseFile(run, "data"))
-    pragmas = BareStore.pragmas(store.db)
+    const store = driver.open(run.database ?? databaseFile(run, "data"))
+    pragmas = driver.pragmas(store)
     workload.setup(store, run.params)
     rssBefore = process.memoryUsage.rss()
     timed(store, "warm-up", warm)
     for (let rep = 1; rep <= run.params.repetitions; rep++) samples.push(timed(store, `rep ${rep}`, run.params))
     run.profiler.stop()
-    store.close()
+    inspect(store, `rep ${run.params.repetitions}`)
+    driver.close(store)
   }
-  return { samples, rssBeforeMb: mb(rssBefore), pragmas }
+  return { samples, rssBeforeMb: mb(rssBefore), pragmas, held }
 }
+
+/**
+ * Runs a workload on a bare better-sqlite3 store: `bare` (the SQLite store's own table) or `lean`.
+ *
+ * @since 0.1.0
+ * @category runners
+ */
+export const runBare = (run: Run): Measured =>
+  runSync(run, {
+    open: (file) => BareStore.open(file, run.store === "lean" ? BareStore.lean : BareStore.chronicle),
+    close: (store) => store.close(),
+    pragmas: (store) => BareStore.pragmas(store.db),
+    workload: BareWorkloads.workloads[run.workload.name]
+  })
+
+/**
+ * Runs a workload on the naive in-memory store.
+ *
+ * @since 0.1.0
+ * @category runners
+ */
+export const runNaive = (run: Run): Measured =>
+  runSync(run, {
+    open: () => NaiveStore.make(),
+    close: () => undefined,
+    pragmas: () => undefined,
+    workload: NaiveWorkloads.workloads[run.workload.name]
+  })
 
 /**
  * Runs `use` on a new place for a store's data (a SQLite file in the run's directory, or a new PostgreSQL database),
@@ -209,6 +269,13 @@ export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
       })
     const samples: Array<Sample> = []
     let rssBefore = 0
+    let held: Held | undefined
+    const inspect = (label: string) =>
+      Effect.gen(function* () {
+        if (workload.held === undefined || !isLast(run, label)) return
+        const memory = measureHeld(run)
+        held = memory.withJson(yield* workload.held)
+      })
     const warm = warmUp(run.workload, run.store, run.params)
     if (run.workload.fresh) {
       const once = (label: string, params: Params) =>
@@ -216,7 +283,9 @@ export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
           Effect.gen(function* () {
             yield* workload.setup(params)
             if (label !== "warm-up" && rssBefore === 0) rssBefore = process.memoryUsage.rss()
-            return yield* timed(label, params, place)
+            const sample = yield* timed(label, params, place)
+            yield* inspect(label)
+            return sample
           }).pipe(Effect.provide(storeLayer(run, place)))
         )
       yield* once("warm-up", warm)
@@ -232,10 +301,11 @@ export const runChronicle = (run: Run): Effect.Effect<Measured, unknown> =>
             samples.push(yield* timed(`rep ${rep}`, run.params, place))
           }
           run.profiler.stop()
+          yield* inspect(`rep ${run.params.repetitions}`)
         }).pipe(Effect.provide(storeLayer(run, place)))
       yield* run.database !== undefined ? shared(run.database) : withPlace(run, "data", shared)
     }
-    return { samples, rssBeforeMb: mb(rssBefore), pragmas }
+    return { samples, rssBeforeMb: mb(rssBefore), pragmas, held }
   })
 
 /**

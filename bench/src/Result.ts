@@ -25,7 +25,8 @@ export const marker = "@@chronicle-bench "
  *   when the first measured repetition started);
  * - `peakRssMb`: the process's peak resident memory (`process.resourceUsage().maxRSS`), setup included unless the
  *   workload's data was bulk-inserted by a separate process;
- * - `pragmas`: the journal mode and `synchronous` level of SQLite connections.
+ * - `pragmas`: the journal mode and `synchronous` level of SQLite connections;
+ * - `held`: for workloads that measure memory per event, what the store retains.
  *
  * @since 0.1.0
  * @category models
@@ -39,6 +40,23 @@ export interface WorkerResult {
   readonly rssBeforeMb: number
   readonly peakRssMb: number
   readonly pragmas?: Pragmas | undefined
+  readonly held?: Held | undefined
+}
+
+/**
+ * The memory of a store holding `events` events, measured after its last repetition: the process's peak RSS so far,
+ * its RSS and V8 heap in use after collecting garbage, and the size of the same events as JSON text (`JSON.stringify`
+ * of each event as the store returns it).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Held {
+  readonly events: number
+  readonly peakRssMb: number
+  readonly rssMb: number
+  readonly heapUsedMb: number
+  readonly jsonMb: number
 }
 
 /**

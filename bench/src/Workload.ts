@@ -6,13 +6,15 @@
  */
 
 /**
- * The stores measured: the Chronicle stores, `bare`, the same schema and work on bare better-sqlite3 (the physical
- * limit a SQLite-backed store can approach), and `bare-pg`, the same for PostgreSQL on bare node-postgres.
+ * The stores measured: the Chronicle stores and their baselines. For SQLite, `bare` (the store's own schema and work
+ * on bare better-sqlite3) and `lean` (one lean table on bare better-sqlite3: the limit a SQLite event store can
+ * approach); for memory, `naive` (the Map of arrays of the original design's proof of concept, validating nothing);
+ * for PostgreSQL, `bare-pg` (the same schema and work on bare node-postgres).
  *
  * @since 0.1.0
  * @category models
  */
-export const storeNames = ["bare", "sqlite", "memory", "bare-pg", "postgres"] as const
+export const storeNames = ["bare", "lean", "sqlite", "naive", "memory", "bare-pg", "postgres"] as const
 
 /**
  * A store name.
@@ -28,7 +30,7 @@ export type StoreName = (typeof storeNames)[number]
  * @since 0.1.0
  * @category constants
  */
-export const embeddedStores: ReadonlyArray<StoreName> = ["bare", "sqlite", "memory"]
+export const embeddedStores: ReadonlyArray<StoreName> = ["bare", "lean", "sqlite", "naive", "memory"]
 
 /**
  * The stores on a PostgreSQL server (the run starts one unless `CHRONICLE_PG_URL` names one).
@@ -47,17 +49,21 @@ export const postgresStores: ReadonlyArray<StoreName> = ["bare-pg", "postgres"]
 export const onPostgres = (store: StoreName): boolean => postgresStores.includes(store)
 
 /**
- * The bare baseline a store is compared with: bare node-postgres for the PostgreSQL stores, bare better-sqlite3 for
- * the others.
+ * The stores each Chronicle store is compared with (its ratios in the report).
  *
  * @since 0.1.0
- * @category constants
+ * @category models
  */
-export const baselineOf = (store: StoreName): StoreName => (onPostgres(store) ? "bare-pg" : "bare")
+export const baselinesOf: Readonly<Partial<Record<StoreName, ReadonlyArray<StoreName>>>> = {
+  sqlite: ["bare", "lean"],
+  memory: ["naive"],
+  postgres: ["bare-pg"]
+}
 
 /**
  * The workloads, in the order they run. A new one needs its name here, its parameters below, and an implementation
- * in `ChronicleWorkloads` and `BareWorkloads` (a placeholder there when its `stores` leave bare out, as the loads' do).
+ * in `ChronicleWorkloads`, `BareWorkloads` and `NaiveWorkloads` (a placeholder there when its `stores` leave the store
+ * out, as the loads' do).
  *
  * @since 0.1.0
  * @category models
@@ -71,11 +77,13 @@ export const workloadNames = [
   "export",
   "import",
   "handle",
+  "handle-cold",
   "read-all-1m",
   "read-all-1m-heap64",
   "load-100k",
   "load-100k-snapshot",
-  "append-processes"
+  "append-processes",
+  "hold-1m"
 ] as const
 
 /**
@@ -129,6 +137,8 @@ export interface Workload {
   readonly postgres?: { readonly full: Params; readonly quick: Params }
   /** The stores it runs on. */
   readonly stores: ReadonlyArray<StoreName>
+  /** After the last repetition, the worker measures the memory the store retains and the JSON size of its events. */
+  readonly held?: boolean
   /** Extra `node` flags for its measured worker. */
   readonly nodeFlags?: ReadonlyArray<string>
 }
@@ -219,15 +229,26 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     quick: { ...base, events: 10_000, streams: 100, batch: 100, repetitions: 2 },
     stores: ["sqlite", "memory"]
   },
+  // Chronicle's handler keeps the states of the streams it handled (its state cache), so `handle` runs warm: a command
+  // reads only what its stream gained since. The baselines have no cache: each command loads its whole stream.
   handle: {
     name: "handle",
     description: "CommandHandler round trips (load, decide, append): 10,000 deposits over 100 open bank accounts",
     fresh: true,
     bulkSetup: false,
-    // Each command loads its whole stream (50 events on average), so a repetition is slow: 3 keep the run short.
     full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
     quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 },
     stores: embeddedStores
+  },
+  // Each command loads its whole stream (50 events on average), so a repetition is slow: 3 keep the run short.
+  "handle-cold": {
+    name: "handle-cold",
+    description: "handle without the state cache: every command loads its whole stream (the cold path)",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
+    quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 },
+    stores: ["sqlite", "memory"]
   },
   "read-all-1m": {
     name: "read-all-1m",
@@ -236,7 +257,7 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     bulkSetup: true,
     full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 3 },
     quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
-    stores: embeddedStores
+    stores: ["bare", "lean", "sqlite", "memory"]
   },
   // Loads of one long account (its length is `background`): here the rate is loads per second, not events.
   "load-100k": {
@@ -257,6 +278,18 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     quick: { events: 200, streams: 1, batch: 1_000, background: 10_000, passes: 1, repetitions: 1 },
     stores: ["sqlite", "memory"]
   },
+  // What a store holding its events in process memory costs per event: the worker reports the memory retained after
+  // the appends (and the peak), beside the size of the same events as JSON.
+  "hold-1m": {
+    name: "hold-1m",
+    description: "append 1,000,000 events (batches of 100 over 10,000 streams) and hold them: memory per event",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 1 },
+    quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
+    stores: ["naive", "memory"],
+    held: true
+  },
   // V8 lets garbage pile up while memory is plentiful, so the uncapped peak says more about V8 than about the read.
   // Capping the heap (old space 64 MB, semi-spaces 4 MB) shows the working set: a read that held its events would run
   // out of memory here.
@@ -268,7 +301,7 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     bulkSetup: true,
     full: { ...base, events: 1_000_000, streams: 10_000, batch: 100, repetitions: 3 },
     quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
-    stores: ["bare", "sqlite"],
+    stores: ["bare", "lean", "sqlite"],
     nodeFlags: ["--max-old-space-size=64", "--max-semi-space-size=4"]
   },
   // Four OS processes, each with a pool of its own, appending single events to streams of their own at once.

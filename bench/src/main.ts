@@ -94,7 +94,7 @@ const runOne = (
     ...(pgUrl === undefined || !onPostgres(store) ? [] : ["--pg-url", pgUrl])
   ]
   const args = ["--store", store, "--workload", name, ...common]
-  const bulk = workloads[name].bulkSetup && store !== "memory"
+  const bulk = workloads[name].bulkSetup && store !== "memory" && store !== "naive"
   const tmp = bulk ? fs.mkdtempSync(path.join(os.tmpdir(), "chronicle-bench-data-")) : undefined
   try {
     const database = tmp === undefined ? [] : ["--database", path.join(tmp, `${store}.db`)]
@@ -186,7 +186,11 @@ const machine = (
     uncommittedPackageFiles: uncommitted(),
     date: new Date().toISOString(),
     loadAverage: { atStart: loadAtStart, atEnd: roundedLoad() },
-    sqlitePragmas: { sqlite: pragmas("sqlite") ?? null, bare: pragmas("bare") ?? null },
+    sqlitePragmas: {
+      sqlite: pragmas("sqlite") ?? null,
+      bare: pragmas("bare") ?? null,
+      lean: pragmas("lean") ?? null
+    },
     postgres
   }
 }
@@ -243,14 +247,14 @@ const run = async (values: BenchOptions.Values): Promise<BenchFailed | undefined
   fs.mkdirSync(path.dirname(out), { recursive: true })
   fs.writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
 
-  const { bare, sqlite } = info.sqlitePragmas
+  const { bare, lean, sqlite } = info.sqlitePragmas
   console.log(
     `\n${info.cpu}, ${info.cores} cores, Node ${info.node}, SQLite ${info.sqlite}, ${output.mode} run, ${info.date}, ` +
       `load average ${loadAtStart[0]} at start, ${info.loadAverage.atEnd[0]} at end`
   )
-  if (sqlite !== null || bare !== null) {
+  if (sqlite !== null || bare !== null || lean !== null) {
     const show = (p: typeof sqlite) => (p === null ? "–" : `${p.journalMode}/synchronous=${p.synchronous}`)
-    console.log(`SQLite settings: store ${show(sqlite)}, bare ${show(bare)}`)
+    console.log(`SQLite settings: store ${show(sqlite)}, bare ${show(bare)}, lean ${show(lean)}`)
   }
   if (postgres !== null) {
     console.log(

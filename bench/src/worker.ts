@@ -6,10 +6,10 @@
  * `node --expose-gc --cpu-prof dist/src/worker.js --store sqlite --workload read-all --repetitions 1`
  * `node --import tsx --conditions=@chronicle/source --expose-gc src/worker.ts --store sqlite --workload read-all`
  *
- * Options: `--store bare|sqlite|memory|bare-pg|postgres`, `--workload <name>`, `--quick`, `--repetitions <n>`,
- * `--database <file>` (read an existing database), `--setup` (only bulk-insert the workload's data into `--database`,
- * then exit), `--pg-url <url>` (the PostgreSQL server of the PostgreSQL stores), `--cpu-profile <file>` (profile the
- * measured repetitions only, into a `.cpuprofile`).
+ * Options: `--store bare|lean|sqlite|naive|memory|bare-pg|postgres`, `--workload <name>`, `--quick`,
+ * `--repetitions <n>`, `--database <file>` (read an existing database), `--setup` (only bulk-insert the workload's data
+ * into `--database`, then exit), `--pg-url <url>` (the PostgreSQL server of the PostgreSQL stores), `--cpu-profile
+ * <file>` (profile the measured repetitions only, into a `.cpuprofile`).
  *
  * @since 0.1.0
  */
@@ -17,7 +17,6 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
-import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { Effect } from "effect"
 import * as BareStore from "./BareStore.js"
 import * as Bulk from "./Bulk.js"
@@ -52,14 +51,10 @@ const params =
   values.repetitions === undefined ? sized : { ...sized, repetitions: Math.max(1, Number(values.repetitions)) }
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
-/** Bulk-inserts the workload's data into a new database the store can open. */
-const setup = async (database: string) => {
-  if (store === "sqlite") {
-    // Let the store create its schema (and record its migration), then insert the rows beside it.
-    await Effect.runPromise(Effect.provide(Effect.void, SqliteEventStore.layer({ filename: database })))
-  }
-  const bare = BareStore.open(database)
-  Bulk.insert(bare.db, params)
+/** Bulk-inserts the workload's data into a new database the store can open (the SQLite store's table is its own). */
+const setup = (database: string) => {
+  const bare = BareStore.open(database, store === "lean" ? BareStore.lean : BareStore.chronicle)
+  Bulk.insert(bare, params)
   bare.close()
 }
 
@@ -77,11 +72,13 @@ const measure = async (dir: string): Promise<WorkerResult> => {
     profiler
   }
   const measured =
-    store === "bare"
+    store === "bare" || store === "lean"
       ? Driver.runBare(run)
-      : store === "bare-pg"
-        ? await Driver.runBarePg(run)
-        : await Effect.runPromise(Driver.runChronicle(run))
+      : store === "naive"
+        ? Driver.runNaive(run)
+        : store === "bare-pg"
+          ? await Driver.runBarePg(run)
+          : await Effect.runPromise(Driver.runChronicle(run))
   return {
     store,
     workload: workload.name,
@@ -90,7 +87,8 @@ const measure = async (dir: string): Promise<WorkerResult> => {
     cpuSamples: measured.samples.map((sample) => sample.cpu),
     rssBeforeMb: measured.rssBeforeMb,
     peakRssMb: peakRssMb(),
-    pragmas: measured.pragmas
+    pragmas: measured.pragmas,
+    held: measured.held
   }
 }
 
@@ -99,7 +97,7 @@ try {
   if (values.setup) {
     if (values.database === undefined) throw new Error("--setup needs --database")
     const start = performance.now()
-    await setup(values.database)
+    setup(values.database)
     log(
       `  setup: ${params.events.toLocaleString("en-US")} events in ${((performance.now() - start) / 1000).toFixed(1)} s`
     )

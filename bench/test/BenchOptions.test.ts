@@ -78,7 +78,7 @@ describe.concurrent("the bench's command line, through pnpm", () => {
     [["--bogus"], 'bench: unknown option "--bogus"; see --help'],
     [
       ["--store", "mysql"],
-      'bench: unknown --store "mysql": choose from bare, sqlite, memory, bare-pg, postgres; see --help'
+      'bench: unknown --store "mysql": choose from bare, lean, sqlite, naive, memory, bare-pg, postgres; see --help'
     ]
   ])("bench %j: one line, exit code 2, nothing run", async (args, line) => {
     const outcome = await ProgramRun.pnpm(["bench", ...args])

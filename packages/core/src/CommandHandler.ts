@@ -1,23 +1,23 @@
 /**
- * Command handling, in one loop: **load** the stream (from the latest usable snapshot, if any), **decide**, **append**
- * with the loaded version as the expected version; on a conflict, **fold the new events** onto the loaded state and
- * decide again, as often as a `Schedule` allows. The store's expected-version check is the authority: a handler
- * never decides on a state the stream has moved past without finding out.
+ * Command handling, in one loop: **load** the stream (from the state cache, from the latest usable snapshot, or by
+ * replaying it), **decide**, **append** with the loaded version as the expected version; on a conflict, **fold the
+ * new events** onto the loaded state and decide again, as often as a `Schedule` allows. The store's expected-version
+ * check is the authority: a handler never decides on a state the stream has moved past without finding out.
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Either, Option, Schedule, type Schema, Stream } from "effect"
+import { Context, type Duration, Effect, Either, Schedule, type Schema, Stream } from "effect"
 import type * as Decider from "./Decider.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
 import { type EventDecodeError, InvalidArgument, WrongExpectedVersion } from "./EventStoreError.js"
+import * as Loading from "./internal/loading.js"
 import * as Snapshotting from "./internal/snapshotting.js"
-import * as StateCache from "./internal/stateCache.js"
-import { traced } from "./internal/tracing.js"
+import { traced, tracedWith } from "./internal/tracing.js"
 import { checkCount } from "./internal/validate.js"
 import * as ExpectedVersion from "./ExpectedVersion.js"
 import type { Position } from "./Position.js"
-import type { EventMetadata, RecordedEvent } from "./RecordedEvent.js"
+import type { EventMetadata } from "./RecordedEvent.js"
 import type * as SnapshotStore from "./SnapshotStore.js"
 import type { InvalidStreamId } from "./StreamId.js"
 
@@ -94,8 +94,11 @@ export interface Options<C, E extends { readonly _tag: string }, S, Err> {
   /** Load from the latest snapshot plus the events after it, and take snapshots as the policy says. */
   readonly snapshots?: SnapshotOptions<S>
   /**
-   * The state cache: keep the latest state of recently handled streams, so a command reads only the events after the
-   * cached version. On by default (`defaultCacheCapacity` streams per store); `false` turns it off.
+   * The state cache: keep the latest state of recently handled streams. A command on a cached stream is decided on
+   * the cached state and appended at its version without reading first (the store's expected-version check is the
+   * authority: if the stream moved on, the append fails, the new events are folded in and the command decided again,
+   * with no retry spent); a decision to write nothing is confirmed by reading the events after the cached version. A
+   * `load` reads only those events. On by default (`defaultCacheCapacity` streams per store); `false` turns it off.
    */
   readonly cache?: CacheOptions | false
 }
@@ -203,102 +206,18 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
 ): CommandHandler<C, E, S, Err, EventStore.EventStore | SnapshotStore.SnapshotStore> {
   type R = EventStore.EventStore | SnapshotStore.SnapshotStore
   const { codec, decider } = options
-  const retry = options.retry ?? defaultRetry
   const snapshots = options.snapshots === undefined ? undefined : Snapshotting.make(options.snapshots)
-  const cache =
-    options.cache === false
-      ? undefined
-      : StateCache.make<S>({
-          capacity: Math.max(1, options.cache?.capacity ?? defaultCacheCapacity),
-          timeToLiveMillis:
-            options.cache?.timeToLive === undefined ? undefined : Duration.toMillis(options.cache.timeToLive)
-        })
-  const initial: Loaded<S> = { state: decider.initialState, version: 0 }
-
-  /** A page of recorded events folded onto a loaded state: the step of `EventStore.foldStream`. */
-  const foldPage = (
-    loaded: Loaded<S>,
-    page: ReadonlyArray<RecordedEvent>
-  ): Either.Either<Loaded<S>, EventDecodeError> => {
-    let state = loaded.state
-    for (const event of page) {
-      const decoded = codec.decodeData(event)
-      if (Either.isLeft(decoded)) return Either.left(decoded.left)
-      state = decider.evolve(state, decoded.right)
-    }
-    return Either.right({ state, version: page.length === 0 ? loaded.version : page[page.length - 1]!.version })
-  }
-
-  /** The stream's events after `start`, folded onto it. */
-  const foldAfter = (streamId: string, start: Loaded<S>): Effect.Effect<Loaded<S>, LoadError, EventStore.EventStore> =>
-    EventStore.foldStream(streamId, start, foldPage, { from: start.version + 1 })
-
-  /**
-   * The events after a snapshot folded onto it; a snapshot its stream has not reached is dropped and the stream
-   * replayed. Reading an event after the snapshot proves the stream reached it (versions have no gaps); only when none
-   * follows does it cost one more query, for the stream's version.
-   */
-  const foldAfterSnapshot = (streamId: string, snapshot: Loaded<S>, snapshotting: Snapshotting.Snapshotting<S>) =>
-    Effect.flatMap(foldAfter(streamId, snapshot), (loaded) =>
-      loaded.version > snapshot.version
-        ? Effect.succeed(loaded)
-        : Effect.flatMap(EventStore.streamVersion(streamId), (version) =>
-            version >= snapshot.version
-              ? Effect.succeed(loaded)
-              : Effect.zipRight(snapshotting.drop(streamId, snapshot), foldAfter(streamId, initial))
-          )
-    )
-
-  /** The stream loaded without the cache: from the latest usable snapshot, if any, else from the start. */
-  const loadUncached = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
-    snapshots === undefined
-      ? foldAfter(streamId, initial)
-      : Effect.flatMap(snapshots.latest(streamId), (snapshot) =>
-          Option.isNone(snapshot)
-            ? foldAfter(streamId, initial)
-            : foldAfterSnapshot(streamId, snapshot.value, snapshots)
-        )
-
-  /** The cache's clock: only a cache with a time to live reads it. */
-  const now = (clock: { readonly unsafeCurrentTimeMillis: () => number }) =>
-    options.cache !== false && options.cache?.timeToLive !== undefined ? clock.unsafeCurrentTimeMillis() : 0
-
-  /** Remembers a stream's state for the next command (a no-op without the cache). */
-  const remember = (streamId: string, loaded: Loaded<S>) =>
-    cache === undefined
-      ? Effect.void
-      : Effect.flatMap(EventStore.EventStore, (store) =>
-          Effect.clockWith((clock) => Effect.sync(() => cache.set(store, streamId, loaded, now(clock))))
-        )
-
-  /** Cache first (then only the events after the cached version), then snapshot, then replay. */
-  const loadCached = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
-    cache === undefined
-      ? loadUncached(streamId)
-      : Effect.flatMap(EventStore.EventStore, (store) =>
-          Effect.clockWith((clock) => {
-            const cached = cache.get(store, streamId, now(clock))
-            const loading = cached === undefined ? loadUncached(streamId) : foldAfter(streamId, cached)
-            return Effect.tap(loading, (loaded) => {
-              if (cached === undefined || loaded.version > cached.version)
-                cache.set(store, streamId, loaded, now(clock))
-            })
-          })
-        )
-
-  /** Forgets a stream's cached state and loads it afresh (its store went back: restored from an older backup). */
-  const reload = (streamId: string) =>
-    cache === undefined
-      ? loadUncached(streamId)
-      : Effect.flatMap(EventStore.EventStore, (store) =>
-          Effect.zipRight(
-            Effect.sync(() => cache.delete(store, streamId)),
-            loadCached(streamId)
-          )
-        )
+  const loading = Loading.make({
+    decider,
+    codec,
+    snapshots,
+    cache: options.cache,
+    defaultCapacity: defaultCacheCapacity
+  })
+  const { initial, foldPage, foldAfter } = loading
 
   const load = (streamId: string): Effect.Effect<Loaded<S>, LoadError, R> =>
-    traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(loadCached(streamId))
+    traced("CommandHandler.load", () => ({ "chronicle.stream_id": streamId }))(loading.load(streamId))
 
   const loadAt = (streamId: string, at: PointInTime) =>
     traced("CommandHandler.loadAt", () => ({ "chronicle.stream_id": streamId }))(
@@ -325,65 +244,119 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
       })
     )
 
-  /** The outcome of one decide-and-append: handled, or a conflict to fold in before deciding again. */
-  type Attempt = Either.Either<Handled<E, S>, WrongExpectedVersion>
+  /** One command being handled: where, what, and the retry schedule once a conflict has started it. */
+  interface Round {
+    readonly store: EventStore.EventStore["Type"]
+    readonly streamId: string
+    readonly command: C
+    readonly metadata: EventMetadata | undefined
+    /** The state cache's time. */
+    readonly time: number
+    retries: Schedule.ScheduleDriver<unknown, unknown, never> | undefined
+  }
 
-  /** Decides against `loaded` and appends at its version; snapshots after the append when the policy says so. */
-  const decideAndAppend = (
-    streamId: string,
-    command: C,
+  const nothing = (loaded: Loaded<S>): Handled<E, S> => ({
+    events: [],
+    state: loaded.state,
+    version: loaded.version,
+    positions: []
+  })
+
+  /**
+   * Decides on `loaded` and appends what was decided at its version. `read`: whether `loaded` was read for this
+   * command; a cached state is decided on as it is, and a decision to write nothing on it is confirmed by reading the
+   * events after it first (decided again if there are any).
+   */
+  const decideOn = (
+    round: Round,
     loaded: Loaded<S>,
-    metadata: EventMetadata | undefined
-  ): Effect.Effect<Attempt, HandleError<Err>, R> => {
-    const decided = decider.decide(command, loaded.state)
-    if (Either.isLeft(decided)) return Effect.fail(decided.left)
-    const events = decided.right
-    if (events.length === 0) {
-      return Effect.succeed(Either.right({ events, state: loaded.state, version: loaded.version, positions: [] }))
+    read: boolean
+  ): Effect.Effect<Handled<E, S>, HandleError<Err>, R> => {
+    const decided = decider.decide(round.command, loaded.state)
+    if (Either.isRight(decided) && decided.right.length > 0) return append(round, decided.right, loaded, read)
+    if (!read) {
+      return Effect.flatMap(foldAfter(round.streamId, loaded), (latest) => {
+        loading.remember(round.store, round.streamId, latest, round.time)
+        return decideOn(round, latest, true)
+      })
     }
-    const encoded = codec.encodeAll(events, { streamId, ...(metadata === undefined ? {} : { metadata }) })
+    return Either.isLeft(decided) ? Effect.fail(decided.left) : Effect.succeed(nothing(loaded))
+  }
+
+  /** Appends decided events at the version of `loaded`; snapshots after the append when the policy says so. */
+  const append = (
+    round: Round,
+    events: ReadonlyArray<E>,
+    loaded: Loaded<S>,
+    read: boolean
+  ): Effect.Effect<Handled<E, S>, HandleError<Err>, R> => {
+    const { metadata, streamId } = round
+    const encoded = codec.encodeAll(events, metadata === undefined ? { streamId } : { streamId, metadata })
     if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
-    return EventStore.append(streamId, encoded.right, { expectedVersion: ExpectedVersion.exact(loaded.version) }).pipe(
-      Effect.flatMap((result): Effect.Effect<Attempt, never, R> => {
+    const expectedVersion = ExpectedVersion.exact(loaded.version)
+    return Effect.matchEffect(round.store.append(streamId, encoded.right, { expectedVersion }), {
+      onFailure: (error) =>
+        error instanceof WrongExpectedVersion ? retry(round, loaded, read, error) : Effect.fail(error),
+      onSuccess: (result) => {
         let state = loaded.state
         for (const event of events) state = decider.evolve(state, event)
-        const handled = Either.right({ events, state, version: result.version, positions: result.positions })
-        const remembered = Effect.as(remember(streamId, { state, version: result.version }), handled)
+        const after = { state, version: result.version }
+        loading.remember(round.store, streamId, after, round.time)
+        const handled: Handled<E, S> = { events, state, version: result.version, positions: result.positions }
         return snapshots?.policy({ before: loaded.version, after: result.version })
-          ? Effect.zipRight(snapshots.save(streamId, { state, version: result.version }), remembered)
-          : remembered
-      }),
-      Effect.catchIf(
-        (error): error is WrongExpectedVersion => error instanceof WrongExpectedVersion,
-        (conflict) => Effect.succeed(Either.left(conflict))
-      )
-    )
+          ? Effect.as(snapshots.save(streamId, after), handled)
+          : Effect.succeed(handled)
+      }
+    })
   }
 
   /**
-   * After a conflict: the events the stream gained since `loaded`, folded onto it. A stream that went back (its
-   * store restored from an older backup) is loaded afresh.
+   * After a conflict: the events the stream gained since `loaded`, folded onto it, and the command decided again, as
+   * often as the retry schedule allows. A conflict met on a cached state that was not read costs no retry (a command
+   * without the cache would have read those events first). A stream that went back (its store restored from an older
+   * backup) is loaded afresh.
    */
-  const catchUp = (streamId: string, loaded: Loaded<S>, conflict: WrongExpectedVersion) =>
-    conflict.actual > loaded.version
-      ? Effect.tap(foldAfter(streamId, loaded), (caughtUp) => remember(streamId, caughtUp))
-      : reload(streamId)
+  const retry = (round: Round, loaded: Loaded<S>, read: boolean, conflict: WrongExpectedVersion) => {
+    const again = Effect.flatMap(
+      conflict.actual > loaded.version
+        ? Effect.tap(foldAfter(round.streamId, loaded), (caughtUp) =>
+            loading.remember(round.store, round.streamId, caughtUp, round.time)
+          )
+        : loading.reload(round.streamId),
+      (latest) => decideOn(round, latest, true)
+    )
+    if (!read) return again
+    const retries =
+      round.retries === undefined
+        ? Effect.tap(Schedule.driver(options.retry ?? defaultRetry), (driver) => {
+            round.retries = driver
+          })
+        : Effect.succeed(round.retries)
+    return Effect.flatMap(retries, (driver) =>
+      Effect.matchEffect(driver.next(conflict), { onFailure: () => Effect.fail(conflict), onSuccess: () => again })
+    )
+  }
 
-  const handle = (streamId: string, command: C, handleOptions?: HandleOptions) =>
-    Effect.gen(function* () {
-      const metadata = handleOptions?.metadata
-      let loaded = yield* load(streamId)
-      let schedule: Schedule.ScheduleDriver<unknown, unknown, never> | undefined
-      while (true) {
-        const attempt = yield* decideAndAppend(streamId, command, loaded, metadata)
-        if (Either.isRight(attempt)) return attempt.right
-        const conflict = attempt.left
-        schedule ??= yield* Schedule.driver(retry)
-        const again = yield* Effect.either(schedule.next(conflict))
-        if (Either.isLeft(again)) return yield* conflict
-        loaded = yield* catchUp(streamId, loaded, conflict)
+  // A warm command is one append: the cached state is decided on without reading, and the store's expected version
+  // checks it.
+  const handle = (
+    streamId: string,
+    command: C,
+    handleOptions?: HandleOptions
+  ): Effect.Effect<Handled<E, S>, HandleError<Err>, R> =>
+    tracedWith(
+      "CommandHandler.handle",
+      () => ({ "chronicle.stream_id": streamId }),
+      (clock, context) => {
+        const store = Context.unsafeGet(context, EventStore.EventStore)
+        const time = loading.timeOf(clock)
+        const round: Round = { store, streamId, command, metadata: handleOptions?.metadata, time, retries: undefined }
+        const cached = loading.lookup(store, streamId, time)
+        return cached === undefined
+          ? Effect.flatMap(load(streamId), (loaded) => decideOn(round, loaded, true))
+          : decideOn(round, cached, false)
       }
-    }).pipe(traced("CommandHandler.handle", () => ({ "chronicle.stream_id": streamId })))
+    )
 
   const snapshot = (streamId: string) =>
     snapshots === undefined ? load(streamId) : Effect.tap(load(streamId), (loaded) => snapshots.save(streamId, loaded))

@@ -14,6 +14,7 @@ import {
 } from "@chronicle/core"
 import { AdminEngine, AppendRule, Notifier, PositionEncoding, StorageEngine } from "@chronicle/core/engine"
 import { Context, Effect, Layer } from "effect"
+import * as JsonCopy from "./internal/jsonCopy.js"
 
 const emptyMetadata: RecordedEvent.EventMetadata = Object.freeze({})
 
@@ -29,9 +30,11 @@ interface StreamEntry {
 /**
  * Builds an in-memory storage engine. Appends are synchronous, so each one is atomic; live readers are woken by the
  * append itself, without polling. Data and metadata are stored as the JSON they serialize to (as a database would
- * keep them), so what reads return never aliases what the caller appended. Positions count events from 1. Its admin
- * part answers from the same maps; an import writes its runs one after the other and, if one conflicts, takes back
- * what the earlier ones wrote before anyone sees it (nothing yields in between).
+ * keep them): fresh copies equal to parsing the JSON text the store front wrote (`internal/jsonCopy.ts`), so what
+ * reads return never aliases what the caller appended. Positions count events from 1. Events recorded at the same
+ * time (a batch, or appends within one millisecond) share one `Date`, as every reader shares the recorded events: they
+ * are read-only. Its admin part answers from the same maps; an import writes its runs one after the other and, if one
+ * conflicts, takes back what the earlier ones wrote before anyone sees it (nothing yields in between).
  *
  * @since 0.1.0
  * @category constructors
@@ -40,6 +43,15 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
   const streams = new Map<string, StreamEntry>()
   const all: Array<RecordedEvent.RecordedEvent> = []
   const notifier = Notifier.make()
+  let lastTime = Number.NaN
+  let lastDate = new Date(0)
+  const dateOf = (time: number) => {
+    if (time !== lastTime) {
+      lastTime = time
+      lastDate = new Date(time)
+    }
+    return lastDate
+  }
 
   const storedIds = (entry: StreamEntry | undefined, request: StorageEngine.AppendRequest) => {
     if (entry === undefined || !AppendRule.needsStoredIds(request)) return []
@@ -70,9 +82,12 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
         version: current + i + 1,
         position: PositionEncoding.fromCounter(all.length + 1),
         type: event.type,
-        data: JSON.parse(event.dataJson),
-        metadata: event.metadataJson === "{}" ? emptyMetadata : JSON.parse(event.metadataJson),
-        recordedAt: new Date(event.recordedAt)
+        data: JsonCopy.copy(event.data, event.dataJson),
+        metadata:
+          event.metadataJson === "{}"
+            ? emptyMetadata
+            : (JsonCopy.copy(event.metadata, event.metadataJson) as RecordedEvent.EventMetadata),
+        recordedAt: dateOf(event.recordedAt)
       }
       all.push(recorded)
       target.events.push(recorded)

@@ -46,7 +46,19 @@ describe("SqliteEventStore options", () => {
       }>`SELECT migration_id, name FROM ledger_migrations`
       assert.deepStrictEqual(
         migrations.map((m) => [m.migration_id, m.name]),
-        [[1, "create_events"]]
+        [
+          [1, "create_events"],
+          [2, "index_chosen_ids_only"]
+        ]
+      )
+      // The second migration rebuilt the table under its name and named its index after it.
+      assert.notInclude(names, "ledger_events_next")
+      const indexes = yield* sql<{
+        name: string
+      }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_events' ORDER BY name`
+      assert.include(
+        indexes.map((row) => row.name),
+        "ledger_events_chosen_ids"
       )
     })
   )

@@ -152,6 +152,58 @@ describe.each(Object.entries(storeLayers))("SqliteEventStore stored rows (%s)", 
       })
     )
 
+    it.effect("generated ids carry their version and stay out of the index of chosen ids; both are found again", () =>
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        const sql = yield* SqlClient.SqlClient
+        const streamId = `ids-${crypto.randomUUID()}`
+        const chosen = crypto.randomUUID()
+        yield* store.append(streamId, [
+          { type: "Noted", data: { n: 1 } },
+          { type: "Noted", data: { n: 2 } }
+        ])
+        yield* store.append(streamId, [{ id: chosen, type: "Noted", data: { n: 3 } }])
+        const rows = yield* sql<{ version: number; event_id: string; id_generated: number }>`SELECT version, event_id,
+          id_generated FROM chronicle_events WHERE stream_id = ${streamId} ORDER BY version`
+        assert.deepStrictEqual(
+          rows.map((row) => [row.version, row.id_generated]),
+          [
+            [1, 1],
+            [2, 1],
+            [3, 0]
+          ]
+        )
+        assert.match(rows[0]!.event_id, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{2}0-000000000001$/)
+        assert.match(rows[1]!.event_id, /-8[0-9a-f]{3}-[89ab][0-9a-f]{2}0-000000000002$/)
+        assert.strictEqual(rows[2]!.event_id, chosen)
+        // Read back and sent again, with their ids, every one of them is a repeat.
+        const events = yield* collect(store.readStream(streamId))
+        assert.deepStrictEqual(
+          events.map((e) => e.id),
+          rows.map((row) => row.event_id)
+        )
+        const again = (from: number, to: number) =>
+          store.append(
+            streamId,
+            events.slice(from, to).map((e) => ({ id: e.id, type: e.type, data: e.data }))
+          )
+        assert.deepStrictEqual(yield* again(0, 2), {
+          version: 2,
+          positions: [events[0]!.position, events[1]!.position]
+        })
+        assert.deepStrictEqual(yield* again(2, 3), { version: 3, positions: [events[2]!.position] })
+        // A chosen id in the generated layout that names a version whose event has another id is just a new id.
+        const lookalike = `${rows[0]!.event_id.slice(0, 9)}ffff${rows[0]!.event_id.slice(13)}`
+        const written = yield* store.append(streamId, [{ id: lookalike, type: "Noted", data: { n: 4 } }])
+        assert.strictEqual(written.version, 4)
+        const repeated = yield* store.append(streamId, [{ id: lookalike, type: "Noted", data: { n: 4 } }])
+        assert.deepStrictEqual(repeated, written)
+        const [stored] = yield* sql<{ id_generated: number }>`SELECT id_generated FROM chronicle_events
+          WHERE stream_id = ${streamId} AND version = 4`
+        assert.strictEqual(stored!.id_generated, 0)
+      })
+    )
+
     it.effect("stream ids shaped like SQL injection are stored and read back as plain data", () =>
       Effect.gen(function* () {
         const store = yield* EventStore.EventStore

@@ -90,7 +90,10 @@ const checkUpgraded = (filename: string, over: "owned" | "client") =>
     )
 
     // Every table's migrations are recorded.
-    assert.deepStrictEqual(yield* migrationsIn(sql, "chronicle_migrations"), ["1_create_events"])
+    assert.deepStrictEqual(yield* migrationsIn(sql, "chronicle_migrations"), [
+      "1_create_events",
+      "2_index_chosen_ids_only"
+    ])
     assert.deepStrictEqual(yield* migrationsIn(sql, "chronicle_checkpoints_migrations"), [
       "1_create_checkpoints",
       "2_positions_as_text"
@@ -105,6 +108,17 @@ const checkUpgraded = (filename: string, over: "owned" | "client") =>
     assert.deepStrictEqual(next.positions, [at("6")])
     const repeat = yield* store.append("account-1", [{ id: id(3), type: "MoneyWithdrawn", data: { amount: 30 } }])
     assert.deepStrictEqual(repeat, { version: 3, positions: [at("4")] })
+    // So do the ids the first release generated (kept in the index of chosen ids), and the ones generated now.
+    const [generated] = all.filter((e) => e.streamId === "account-2")
+    const again = yield* store.append("account-2", [
+      { id: generated!.id, type: "AccountOpened", data: { owner: "Grace" } }
+    ])
+    assert.deepStrictEqual(again, { version: 1, positions: [at("3")] })
+    const latest = (yield* Stream.runCollect(store.readStream("account-1", { from: 4 }))).pipe(Chunk.toReadonlyArray)
+    const resent = yield* store.append("account-1", [
+      { id: latest[0]!.id, type: "MoneyDeposited", data: { amount: 1 } }
+    ])
+    assert.deepStrictEqual(resent, next)
     const conflict = yield* Effect.flip(
       store.append("account-2", [{ type: "Noted", data: {} }], { expectedVersion: ExpectedVersion.noStream })
     )

@@ -9,7 +9,7 @@ import { Chunk, Effect, Either, Option, Stream } from "effect"
 import * as EventStore from "../EventStore.js"
 import type { DuplicateEventId, EventDecodeError, WrongExpectedVersion } from "../EventStoreError.js"
 import * as ExpectedVersion from "../ExpectedVersion.js"
-import { traced, tracedStream } from "../internal/tracing.js"
+import { traced, tracedStream, tracedWith } from "../internal/tracing.js"
 import { checkExpectedVersion, checkReadOptions, type PreparedEvent, prepare } from "../internal/validate.js"
 import * as Position from "../Position.js"
 import type { NewEvent, RecordedEvent } from "../RecordedEvent.js"
@@ -92,22 +92,22 @@ const normalize = (n: number | undefined, fallback: number): number => (n === un
  */
 export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type"] => {
   const append = (streamId: string, events: ReadonlyArray<NewEvent>, options?: EventStore.AppendOptions) =>
-    traced("EventStore.append", () => ({ "chronicle.stream_id": streamId, "chronicle.event_count": events.length }))(
-      Effect.suspend((): Effect.Effect<EventStore.AppendResult, EventStore.AppendError> => {
+    tracedWith(
+      "EventStore.append",
+      () => ({ "chronicle.stream_id": streamId, "chronicle.event_count": events.length }),
+      (clock): Effect.Effect<EventStore.AppendResult, EventStore.AppendError> => {
         const id = StreamId.validate(streamId)
         if (Either.isLeft(id)) return Effect.fail(id.left)
         const badVersion = checkExpectedVersion(options?.expectedVersion)
         if (badVersion !== undefined) return Effect.fail(badVersion)
-        return Effect.clockWith((clock): Effect.Effect<EventStore.AppendResult, EventStore.AppendError> => {
-          const prepared = prepare(id.right, events, clock.unsafeCurrentTimeMillis())
-          if (!Array.isArray(prepared)) return Effect.fail(prepared)
-          return engine.append({
-            streamId: id.right,
-            events: prepared,
-            expectedVersion: options?.expectedVersion ?? ExpectedVersion.any
-          })
+        const prepared = prepare(id.right, events, clock.unsafeCurrentTimeMillis())
+        if (!Array.isArray(prepared)) return Effect.fail(prepared)
+        return engine.append({
+          streamId: id.right,
+          events: prepared,
+          expectedVersion: options?.expectedVersion ?? ExpectedVersion.any
         })
-      })
+      }
     )
 
   /** The first page of a stream read, and how to get the page after a given one. */

@@ -1,7 +1,8 @@
 /**
  * The command handler's state cache: the latest (state, version) of recently handled streams, so a command reads only
- * the events after the cached version instead of the whole stream. Bounded by a capacity (least recently used
- * entries go first) and optionally by age. One cache per event store the handler runs against (the store's service
+ * the events after the cached version instead of the whole stream. Bounded by a capacity (the entries least recently
+ * stored go first: a handler stores the state of every stream it used, so that is the least recently used) and
+ * optionally by age. One cache per event store the handler runs against (the store's service
  * object is the key), so the same stream id in two stores never shares an entry.
  *
  * The cache is never the authority: the handler appends at the cached version, and the store's expected-version
@@ -27,25 +28,35 @@ interface Stored<S> {
   readonly at: number
 }
 
-/** One store's entries, least recently used first (a `Map` keeps insertion order). */
+/** One store's entries, least recently stored first (a `Map` keeps insertion order). */
 class Lru<S> {
   private readonly entries = new Map<string, Stored<S>>()
   constructor(private readonly settings: Settings) {}
 
+  /** The entry of a stream; it becomes the most recently used when it is set again (a handler sets what it used). */
   get(streamId: string, now: number): Entry<S> | undefined {
     const found = this.entries.get(streamId)
     if (found === undefined) return undefined
     const ttl = this.settings.timeToLiveMillis
-    this.entries.delete(streamId)
-    if (ttl !== undefined && now - found.at > ttl) return undefined
-    this.entries.set(streamId, found)
+    if (ttl !== undefined && now - found.at > ttl) {
+      this.entries.delete(streamId)
+      return undefined
+    }
     return found.entry
   }
 
+  /**
+   * Stores a stream's entry as the most recently used. An entry at the version stored (or an older one) only makes
+   * the stored one the most recent: its age still counts from when its version was stored.
+   */
   set(streamId: string, entry: Entry<S>, now: number): void {
     const found = this.entries.get(streamId)
     // Concurrent handlers of one stream may finish out of order: never let an older version replace a newer one.
-    if (found !== undefined && found.entry.version > entry.version) return
+    if (found !== undefined && found.entry.version >= entry.version) {
+      this.entries.delete(streamId)
+      this.entries.set(streamId, found)
+      return
+    }
     this.entries.delete(streamId)
     this.entries.set(streamId, { entry: { state: entry.state, version: entry.version }, at: now })
     if (this.entries.size > this.settings.capacity) this.entries.delete(this.entries.keys().next().value!)

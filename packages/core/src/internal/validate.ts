@@ -8,11 +8,13 @@ import { InvalidArgument, InvalidEvent } from "../EventStoreError.js"
 import type { ExpectedVersion } from "../ExpectedVersion.js"
 import { isPosition } from "./position.js"
 import { isWellFormed } from "./unicode.js"
+import { randomUuid } from "./uuid.js"
 import type { EventMetadata, NewEvent } from "../RecordedEvent.js"
 import { type InvalidStreamId, type StreamId, validate as validateStreamId } from "../StreamId.js"
 
 /** A new event after validation, with its id assigned: what a storage engine writes. */
 export interface PreparedEvent {
+  /** The caller's id, or a random one the front generates (drawn when first read). */
   readonly id: string
   /** Whether the caller chose the id (only such ids can repeat, so only they need the idempotency check). */
   readonly idProvided: boolean
@@ -71,22 +73,22 @@ export const prepare = (
     if (typeof metadata !== "object" || metadataJson === undefined || metadataJson[0] !== "{") {
       return invalid("the metadata must serialize to a JSON object")
     }
-    let id = event.id
+    const id = event.id
     const idProvided = id !== undefined
     if (index > 0 && idProvided !== prepared[0]!.idProvided) {
       return invalid("either every event of a batch carries an id or none does")
     }
-    if (idProvided) {
-      if (typeof id !== "string" || !uuidPattern.test(id)) return invalid("the id must be a UUID")
-      id = id.toLowerCase()
-      ids ??= new Set()
-      if (ids.has(id)) return invalid(`the id ${id} appears twice in the batch`)
-      ids.add(id)
-    } else {
-      id = crypto.randomUUID()
+    if (!idProvided) {
+      prepared[index] = new Generated(event.type, event.data, metadata, dataJson, metadataJson, recordedAt)
+      continue
     }
+    if (typeof id !== "string" || !uuidPattern.test(id)) return invalid("the id must be a UUID")
+    const lower = id.toLowerCase()
+    ids ??= new Set()
+    if (ids.has(lower)) return invalid(`the id ${lower} appears twice in the batch`)
+    ids.add(lower)
     prepared[index] = {
-      id,
+      id: lower,
       idProvided,
       type: event.type,
       data: event.data,
@@ -164,6 +166,27 @@ export const prepareImport = (
     offset += batch.length
   }
   return prepared
+}
+
+/**
+ * An event appended without an id: its random id is drawn when an engine first reads it, so an engine that writes
+ * ids of its own for such events (`EventIds.atVersion`) draws none.
+ */
+class Generated implements PreparedEvent {
+  readonly idProvided = false
+  #id: string | undefined = undefined
+  constructor(
+    readonly type: string,
+    readonly data: unknown,
+    readonly metadata: EventMetadata,
+    readonly dataJson: string,
+    readonly metadataJson: string,
+    readonly recordedAt: number
+  ) {}
+  get id(): string {
+    this.#id ??= randomUuid()
+    return this.#id
+  }
 }
 
 /** A short printable form of any value, for error messages. */

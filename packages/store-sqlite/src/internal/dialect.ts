@@ -3,13 +3,20 @@
  * the shared `SqlEngine` over an application's client and the store's own engine on the connection it opens — so
  * every statement is written once.
  *
+ * Event ids: only the ids callers chose are indexed (a partial unique index on `(stream_id, event_id)`). An index
+ * entry per event would be a third b-tree written by every append, one more page per commit; so an event appended
+ * without an id is written with an id that carries its stream version (`EventIds.atVersion`, `id_generated = 1`),
+ * found again through the `(stream_id, version)` index the append rule reads anyway (`EventIds.versionOf`).
+ *
  * Positions are the events table's row ids (`position INTEGER PRIMARY KEY`): SQLite has one writer at a time and
  * assigns them inside the write transaction, so the row-id order is the commit order and every reader may read up to
  * the last row. Appends take the write lock up front (`BEGIN IMMEDIATE`), so the facts an append decides on hold
  * until it commits.
  *
  * Migrations, per table (each table records its own):
- * - events (`chronicle_migrations`): 1 `create_events`;
+ * - events (`chronicle_migrations`): 1 `create_events`, 2 `index_chosen_ids_only` (rebuilds the table with an
+ *   `id_generated` column and indexes only the ids callers chose; every event is copied, its position kept, and
+ *   indexed as before);
  * - checkpoints (`<table>_migrations`): 1 `create_checkpoints` (the first release's table, integer positions),
  *   2 `positions_as_text` (rebuilds the table with text positions, copying every checkpoint: `42` becomes `"42"`);
  * - snapshots (`<table>_migrations`): 1 `create_snapshots`.
@@ -20,7 +27,7 @@
  * @since 0.1.0
  * @internal
  */
-import { PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
+import { EventIds, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlFault } from "@chronicle/sql"
 
 const quote = (name: string) => `"${name}"`
@@ -59,9 +66,68 @@ const position: SqlDialect.PositionColumns = {
 /** The columns of event rows (`EventRows`): the position is the row id. */
 const eventColumns = "version, event_id, type, data, metadata, recorded_at, position"
 
+/** The columns of the events table as the first release made it (the second migration adds `id_generated`). */
+const eventsColumns = `  position INTEGER PRIMARY KEY,
+  stream_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL`
+
+/** The columns the second migration copies, every event's as it was. */
+const copied = "position, stream_id, version, event_id, type, data, metadata, recorded_at"
+
+/** The columns of stored-id rows (`EventRows.storedEvents`). */
+const storedColumns = "event_id, version, type, data, position"
+
 /**
- * The events table's schema; `insertOne` inserts one event (parameters: stream id, version, event id, type, data,
- * metadata, recorded at), for the store's own engine.
+ * The number of parameters of one event's row in an insert.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const rowWidth = 8
+
+/**
+ * Writes the parameters of one event's row into `params` from index `at`: stream id, version, event id (a generated
+ * one carries its version), type, data, metadata, recorded at, and whether the id was generated.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const writeRow = (
+  params: Array<unknown>,
+  at: number,
+  streamId: string,
+  event: StorageEngine.PreparedEvent,
+  version: number
+): void => {
+  const generated = event.idProvided || version > EventIds.maxVersion ? undefined : EventIds.atVersion(version)
+  params[at] = streamId
+  params[at + 1] = version
+  params[at + 2] = generated ?? event.id
+  params[at + 3] = event.type
+  params[at + 4] = event.dataJson
+  params[at + 5] = event.metadataJson
+  params[at + 6] = event.recordedAt
+  params[at + 7] = generated === undefined ? 0 : 1
+}
+
+/** The versions the batch's ids would be stored at if the store had generated them. */
+const generatedVersions = (ids: ReadonlyArray<string>) => {
+  const versions: Array<number> = []
+  for (const id of ids) {
+    const version = EventIds.versionOf(id)
+    if (version !== undefined) versions.push(version)
+  }
+  return JSON.stringify(versions)
+}
+
+/**
+ * The events table's schema; `insertOne` inserts one event (the parameters `writeRow` writes), for the store's own
+ * engine.
  *
  * @since 0.1.0
  * @internal
@@ -70,9 +136,15 @@ export const events = (
   tables: SqlDialect.EventTables
 ): SqlDialect.Schema<SqlDialect.EventStatements> & { readonly insertOne: string } => {
   const table = quote(tables.events)
-  const into = `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at) VALUES `
+  const next = quote(`${tables.events}_next`)
+  const into = `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated) VALUES `
+  const row = "(?, ?, ?, ?, ?, ?, ?, ?)"
   const streamVersion = `SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = ?`
-  const storedIds = `SELECT event_id, version, type, data, position FROM ${table} WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))`
+  // Chosen ids through their partial index; generated ones at the versions they carry, through (stream_id, version).
+  const storedIds =
+    `SELECT ${storedColumns} FROM ${table} WHERE stream_id = ? AND id_generated = 0 AND event_id IN (SELECT value FROM json_each(?)) ` +
+    `UNION ALL SELECT ${storedColumns} FROM ${table} WHERE stream_id = ? AND version IN (SELECT value FROM json_each(?)) ` +
+    "AND id_generated = 1 AND event_id IN (SELECT value FROM json_each(?))"
   const readForward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version ASC LIMIT ?`
   const readBackward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = ? AND version <= ? AND version >= ? ORDER BY version DESC LIMIT ?`
   const readAll = `SELECT ${eventColumns}, stream_id FROM ${table} WHERE position > ? ORDER BY position ASC LIMIT ?`
@@ -82,26 +154,14 @@ export const events = (
     "GROUP BY stream_id ORDER BY stream_id LIMIT ?"
   const inserts: Array<string> = []
   const insertRows = (rows: number) =>
-    (inserts[rows] ??=
-      `${into}${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING version, position`)
+    (inserts[rows] ??= `${into}${Array.from({ length: rows }, () => row).join(", ")} RETURNING version, position`)
   const insert = (request: StorageEngine.AppendRequest, current: number): ReadonlyArray<SqlDialect.Query> => {
     const { events, streamId } = request
     const queries: Array<SqlDialect.Query> = []
     for (let start = 0; start < events.length; start += maxRowsPerInsert) {
       const end = Math.min(events.length, start + maxRowsPerInsert)
-      const params: Array<unknown> = []
-      for (let i = start; i < end; i++) {
-        const event = events[i]!
-        params.push(
-          streamId,
-          current + i + 1,
-          event.id,
-          event.type,
-          event.dataJson,
-          event.metadataJson,
-          event.recordedAt
-        )
-      }
+      const params: Array<unknown> = new Array((end - start) * rowWidth)
+      for (let i = start; i < end; i++) writeRow(params, (i - start) * rowWidth, streamId, events[i]!, current + i + 1)
       queries.push([insertRows(end - start), params])
     }
     return queries
@@ -110,22 +170,29 @@ export const events = (
     migrations: {
       "1_create_events": [
         `CREATE TABLE IF NOT EXISTS ${table} (
-  position INTEGER PRIMARY KEY,
-  stream_id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  event_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  recorded_at INTEGER NOT NULL,
+${eventsColumns},
   UNIQUE (stream_id, version),
   UNIQUE (stream_id, event_id)
 )`
+      ],
+      "2_index_chosen_ids_only": [
+        `CREATE TABLE ${next} (
+${eventsColumns},
+  id_generated INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (stream_id, version)
+)`,
+        `INSERT INTO ${next} (${copied}) SELECT ${copied} FROM ${table}`,
+        `DROP TABLE ${table}`,
+        `ALTER TABLE ${next} RENAME TO ${table}`,
+        `CREATE UNIQUE INDEX ${quote(`${tables.events}_chosen_ids`)} ON ${table} (stream_id, event_id) WHERE id_generated = 0`
       ]
     },
     statements: {
       streamVersion: (streamId) => [streamVersion, [streamId]],
-      storedIds: (streamId, ids) => [storedIds, [streamId, JSON.stringify(ids)]],
+      storedIds: (streamId, ids) => {
+        const idsJson = JSON.stringify(ids)
+        return [storedIds, [streamId, idsJson, streamId, generatedVersions(ids), idsJson]]
+      },
       insert,
       readStream: (streamId, range) => [
         range.direction === "forward" ? readForward : readBackward,
@@ -140,7 +207,7 @@ export const events = (
       size: [size, []],
       countAfter: (after) => [`SELECT COUNT(*) FROM ${table} WHERE position > ?`, [PositionEncoding.toCounter(after)]]
     },
-    insertOne: `${into}(?, ?, ?, ?, ?, ?, ?)`
+    insertOne: `${into}${row}`
   }
 }
 

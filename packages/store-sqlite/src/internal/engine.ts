@@ -16,7 +16,7 @@ import { EventRows, type SqlDialect, SqlEngine, SqlFault } from "@chronicle/sql"
 import type { Duration } from "effect"
 import { Effect, Either } from "effect"
 import type { Access, SyncSql } from "./access.js"
-import { dialect, events } from "./dialect.js"
+import { dialect, events, rowWidth, writeRow } from "./dialect.js"
 
 /**
  * Options of the engine.
@@ -48,15 +48,9 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
     const { events, streamId } = request
     const positions: Array<Position.Position> = new Array(events.length)
     // One parameter array for the batch, rebound for each row (the statement runs synchronously).
-    const params: Array<unknown> = [streamId, 0, "", "", "", "", 0]
+    const params: Array<unknown> = new Array(rowWidth)
     for (let i = 0; i < events.length; i++) {
-      const event = events[i]!
-      params[1] = current + i + 1
-      params[2] = event.id
-      params[3] = event.type
-      params[4] = event.dataJson
-      params[5] = event.metadataJson
-      params[6] = event.recordedAt
+      writeRow(params, 0, streamId, events[i]!, current + i + 1)
       positions[i] = PositionEncoding.fromCounter(db.insert(schema.insertOne, params))
     }
     return { version: current + events.length, positions }

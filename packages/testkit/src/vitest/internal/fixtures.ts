@@ -49,23 +49,28 @@ export const readAllFrom = (
   )
 
 /**
- * The `EventStore` in context, wrapped to count the events its stream reads return (`readStream` and `foldStream`):
- * how tests see what loading a stream costs. Keep one wrapper for a test: the handler's state cache is kept per store.
+ * The `EventStore` in context, wrapped to count the events its stream reads return (`readStream` and `foldStream`),
+ * and the reads themselves: how tests see what loading a stream costs. Keep one wrapper for a test: the handler's
+ * state cache is kept per store.
  */
 export const countingStore = Effect.map(EventStore.EventStore, (store) => {
   let read = 0
+  let reads = 0
   const counting: EventStore.EventStore["Type"] = {
     ...store,
-    readStream: (id, options) =>
-      store.readStream(id, options).pipe(
+    readStream: (id, options) => {
+      reads++
+      return store.readStream(id, options).pipe(
         Stream.tap(() =>
           Effect.sync(() => {
             read++
           })
         )
-      ),
-    foldStream: (id, initial, step, options) =>
-      store.foldStream(
+      )
+    },
+    foldStream: (id, initial, step, options) => {
+      reads++
+      return store.foldStream(
         id,
         initial,
         (state, page) => {
@@ -74,9 +79,11 @@ export const countingStore = Effect.map(EventStore.EventStore, (store) => {
         },
         options
       )
+    }
   }
   return {
     read: () => read,
+    reads: () => reads,
     run: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provideService(effect, EventStore.EventStore, counting)
   }
 })

@@ -106,6 +106,41 @@ export const handlerCases = (it: It) => {
     })
   )
 
+  it.effect(
+    "CommandHandler's state cache: a warm command that appends reads nothing; one that writes nothing reads",
+    () =>
+      Effect.gen(function* () {
+        const id = uniqueStream("handler-warm")
+        const store = yield* EventStore.EventStore
+        const counting = yield* countingStore
+        // No retries: a conflict met on a cached state is not one the handler may give up on.
+        const cached = CommandHandler.make({ decider: counter, codec, retry: Schedule.recurs(0) })
+        yield* counting.run(cached.handle(id, { _tag: "Add", by: 1 }))
+        assert.strictEqual(counting.reads(), 1)
+        assert.strictEqual((yield* counting.run(cached.handle(id, { _tag: "Add", by: 2 }))).version, 2)
+        assert.strictEqual(counting.reads(), 1)
+        // Nothing to write, or a refusal, on a cached state: confirmed by reading what follows it first.
+        assert.deepStrictEqual(yield* counting.run(cached.handle(id, { _tag: "Touch" })), {
+          events: [],
+          state: 3,
+          version: 2,
+          positions: []
+        })
+        assert.strictEqual(counting.reads(), 2)
+        // Another writer moves the stream: the cached state's append conflicts, the new events are folded in, and the
+        // command is decided again, although the handler has no retries to spend.
+        yield* store.append(id, increments(2, 100))
+        const moved = yield* counting.run(cached.handle(id, { _tag: "Add", by: 3 }))
+        assert.deepStrictEqual([moved.state, moved.version], [3 + 100 + 101 + 3, 5])
+        assert.strictEqual(counting.read(), 2)
+        yield* store.append(id, increments(1, 800))
+        const refused = yield* Effect.flip(counting.run(cached.handle(id, { _tag: "Add", by: 100 })))
+        assert.instanceOf(refused, TooLarge)
+        assert.strictEqual((refused as TooLarge).total, 207 + 800)
+        assert.strictEqual(yield* EventStore.streamVersion(id), 6)
+      })
+  )
+
   it.effect("CommandHandler's state cache honours its capacity and time to live", () =>
     Effect.gen(function* () {
       const [a, b] = [uniqueStream("cache-a"), uniqueStream("cache-b")]
