@@ -8,13 +8,14 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Bin from "./fixtures/Bin.js"
 import * as Seed from "./fixtures/Seed.js"
+import * as Stores from "./fixtures/Stores.js"
 
 const dir = Bin.tempDirectory("errors")
 const db = path.join(dir, "good.db")
 const notSqlite = path.join(dir, "notes.txt")
 const otherSqlite = path.join(dir, "other.db")
 beforeAll(async () => {
-  await Seed.standard(db)
+  await Seed.standard(Stores.sqliteFile(db))
   fs.writeFileSync(notSqlite, "just some notes\n")
   // A SQLite database of another application: migrate --dry-run creates nothing, so make one by hand.
   await Effect.runPromise(
@@ -161,7 +162,7 @@ describe.concurrent("chronicle's errors", () => {
 
   it("on a terminal, export draws a progress bar in place, with the rate and the time left", async () => {
     const big = path.join(dir, "big.db")
-    await Seed.many(big, 30_000, 100)
+    await Seed.many(Stores.sqliteFile(big), 30_000, 100)
     const outcome = await Bin.runInTerminal(["export", "--db", big, "--out", path.join(dir, "big.ndjson")])
     expect(outcome.status).toBe(0)
     // Each redraw: back to the line's start, clear it (ESC [2K), draw.

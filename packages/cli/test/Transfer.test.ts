@@ -8,6 +8,7 @@ import { Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Bin from "./fixtures/Bin.js"
 import * as Seed from "./fixtures/Seed.js"
+import * as Stores from "./fixtures/Stores.js"
 
 const dir = Bin.tempDirectory("transfer")
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -30,8 +31,8 @@ const ok = (outcome: Bin.Outcome) => {
 /** The source database: the standard events, and 2,500 more (three import chunks, streams interleaved). */
 const source = path.join(dir, "source.db")
 beforeAll(async () => {
-  await Seed.standard(source)
-  await Seed.many(source, 2_500)
+  await Seed.standard(Stores.sqliteFile(source))
+  await Seed.many(Stores.sqliteFile(source), 2_500)
 })
 
 describe.concurrent("chronicle export and import", () => {
@@ -90,7 +91,7 @@ describe.concurrent("chronicle export and import", () => {
 
   it("progress lines are periodic and plain when stderr is not a terminal", async () => {
     const big = `${fresh("big")}.db`
-    await Seed.many(big, 60_000, 100)
+    await Seed.many(Stores.sqliteFile(big), 60_000, 100)
     const out = `${fresh("big")}.ndjson`
     const exported = ok(await Bin.run(["export", "--db", big, "--out", out]))
     for (const line of exported.stderr.trimEnd().split("\n").slice(0, -1)) {
