@@ -12,7 +12,7 @@ export type Services = EventStore.EventStore | StoreAdmin.StoreAdmin | Checkpoin
 
 /**
  * A store that cannot be used as asked: no such file, not a Chronicle database, a server that cannot be reached, a
- * database that needs migrations, a store this build does not have. One line, exit code 1.
+ * refused password, a bad URL, a database that needs migrations. One line, exit code 1.
  */
 export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>("@chronicle/cli/StoreUnavailable")(
   "StoreUnavailable",
