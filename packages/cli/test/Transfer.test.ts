@@ -39,15 +39,7 @@ describe.concurrent("chronicle export and import", () => {
       const lines = fs.readFileSync(first, "utf8").split("\n")
       expect(lines.length).toBe(2_507)
       expect(lines.at(-1)).toBe("")
-      expect(Object.keys(JSON.parse(lines[0]!))).toEqual([
-        "id",
-        "streamId",
-        "version",
-        "type",
-        "data",
-        "metadata",
-        "recordedAt"
-      ])
+      expect(Object.keys(JSON.parse(lines[0]!))).toEqual([...Bin.exportFields])
 
       const store = (await kind.fresh("copy")).args
       const imported = ok(await Bin.run(["import", first, ...store, "--json"]))

@@ -69,3 +69,14 @@ export const judge = (
   }
   return Either.right({ checkpoints: tables.some((t) => t.kind === "checkpoints" && t.exists) })
 }
+
+/** An error and its causes, outermost first (at most eight): where drivers keep their codes and messages. */
+export const causes = (error: unknown): ReadonlyArray<{ readonly code?: unknown; readonly message?: unknown }> => {
+  const chain: Array<{ readonly code?: unknown; readonly message?: unknown }> = []
+  let current = error
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+    chain.push(current)
+    current = (current as { readonly cause?: unknown }).cause
+  }
+  return chain
+}

@@ -13,7 +13,7 @@ import { SqlFault } from "@chronicle/sql"
 import { PostgresCheckpointStore, PostgresEventStore, PostgresSchema } from "@chronicle/store-postgres"
 import { PgClient } from "@effect/sql-pg"
 import { Duration, Effect, Either, Layer, Redacted } from "effect"
-import { type Backend, judge, type Services, StoreUnavailable } from "./Backend.js"
+import { type Backend, causes, judge, type Services, StoreUnavailable } from "./Backend.js"
 
 /** How long to wait for the server before saying it cannot be reached. */
 const connectTimeout = Duration.seconds(5)
@@ -95,17 +95,12 @@ const unreachable: Readonly<Record<string, string>> = {
   "53300": "the server has too many connections"
 }
 
-/** The driver's own message deepest along the cause chain. */
-const driverMessage = (error: unknown): string => {
-  let message = error instanceof Error ? error.message : String(error)
-  let current = error
-  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
-    const own = (current as { readonly message?: unknown }).message
-    if (typeof own === "string" && own.length > 0) message = own
-    current = (current as { readonly cause?: unknown }).cause
-  }
-  return message
-}
+/** The driver's own message: the deepest along the cause chain. */
+const driverMessage = (error: unknown): string =>
+  causes(error)
+    .map((e) => e.message)
+    .filter((message): message is string => typeof message === "string" && message.length > 0)
+    .at(-1) ?? String(error)
 
 /** A failure the server or the network explains, as one line naming the server; anything else as its message. */
 const explain =
