@@ -41,9 +41,11 @@ describe.concurrent("chronicle export and import", () => {
       expect(lines.at(-1)).toBe("")
       expect(Object.keys(JSON.parse(lines[0]!))).toEqual([...Bin.exportFields])
 
-      const store = (await kind.fresh("copy")).args
+      const copy = await kind.fresh("copy")
+      const store = copy.args
       const imported = ok(await Bin.run(["import", first, ...store, "--json"]))
       expect(Bin.jsonLines(imported)).toEqual([{ read: 2_506, written: 2_506, skipped: 0 }])
+      await Stores.visible(copy, 2_506)
       const again = ok(await Bin.run(["import", first, ...store]))
       expect(again.stdout).toMatch(/: 2,506 events read, 0 written, 2,506 already present, in /)
 
@@ -57,6 +59,7 @@ describe.concurrent("chronicle export and import", () => {
     const fromSqlite = ok(await Bin.run(["export", "--db", source])).stdout
     const postgres = await Stores.postgres.fresh("chain")
     ok(await Bin.run(["import", "-", ...postgres.args], { stdin: fromSqlite }))
+    await Stores.visible(postgres, 2_506)
     const fromPostgres = ok(await Bin.run(["export", ...postgres.args])).stdout
     expect(fromPostgres).toBe(fromSqlite)
     const back = await Stores.sqlite.fresh("chain")
@@ -130,6 +133,7 @@ describe.concurrent("chronicle export and import", () => {
           { ...bulk9.at(-1)!, id: crypto.randomUUID(), data: { other: 1 } }
         ])
       )
+      await Stores.visible(target, bulk9.length)
       const before = await target.run(StoreAdmin.stats)
       const failed = await Bin.run(["import", file, ...target.args])
       expect(failed.status).toBe(1)
@@ -142,6 +146,7 @@ describe.concurrent("chronicle export and import", () => {
       )
       // The first chunk is in, whole (its Bulk-9 events were there already); nothing of the second.
       const present = events.slice(0, 1_000).filter((e) => e.streamId === "Bulk-9").length
+      await Stores.visible(target, before.events + 1_000 - present)
       const after = await target.run(StoreAdmin.stats)
       expect(after.events - before.events).toBe(1_000 - present)
       const stored = await target.run(Stream.runCollect(EventStore.readAll()))
