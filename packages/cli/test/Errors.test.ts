@@ -1,20 +1,37 @@
-// Every error path of the real bin: one line on stderr, nothing on stdout, the exit code of its kind (2 for the command
-// line, 1 for the rest), never a stack trace.
+// Every error path of the real bin, on SQLite and on PostgreSQL: one line on stderr, nothing on stdout, the exit code
+// of its kind (2 for the command line, 1 for the rest), never a stack trace, never a password.
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { administer } from "@chronicle/postgres-server"
+import { serverUrl, testDatabase } from "@chronicle/postgres-server/vitest"
 import * as Bin from "./fixtures/Bin.js"
 import * as Seed from "./fixtures/Seed.js"
+import * as Stores from "./fixtures/Stores.js"
+
+const server = new URL(serverUrl())
+/** A URL on the run's server: its user and password, another database. */
+const onServer = (database: string, password = decodeURIComponent(server.password)) =>
+  `postgres://${server.username}:${encodeURIComponent(password)}@${server.host}/${database}`
+const hidden = (database: string) => `postgres://${server.username}:***@${server.host}/${database}`
+// A database of another application (no events table), and a Chronicle database whose tables were made by hand
+// without their migrations recorded: migrate --dry-run creates nothing, so both are made here.
+const other = await testDatabase("cli_errors_other")
+const unmigrated = await testDatabase("cli_errors_unmigrated")
+await administer(other, ["CREATE TABLE orders (id integer PRIMARY KEY)"])
+await administer(unmigrated, ["CREATE TABLE chronicle_events (id integer PRIMARY KEY)"])
+const otherName = new URL(other).pathname.slice(1)
+const unmigratedName = new URL(unmigrated).pathname.slice(1)
 
 const dir = Bin.tempDirectory("errors")
 const db = path.join(dir, "good.db")
 const notSqlite = path.join(dir, "notes.txt")
 const otherSqlite = path.join(dir, "other.db")
 beforeAll(async () => {
-  await Seed.standard(db)
+  await Seed.standard(Stores.sqliteFile(db))
   fs.writeFileSync(notSqlite, "just some notes\n")
   // A SQLite database of another application: migrate --dry-run creates nothing, so make one by hand.
   await Effect.runPromise(
@@ -40,17 +57,103 @@ const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>, number, stri
       "--db and --pg cannot be combined: choose one store; see chronicle stats --help"
     ],
     [
-      "--pg in this build",
-      ["stats", "--pg", "postgres://localhost/x"],
+      "--db and CHRONICLE_PG_URL: --db wins",
+      ["stats", "--db", path.join(dir, "missing.db")],
       1,
-      /^PostgreSQL \(--pg, CHRONICLE_PG_URL\) is not available in this build of chronicle/
+      `no such file: ${path.join(dir, "missing.db")}`,
+      { CHRONICLE_PG_URL: "postgres://localhost/x" }
     ],
     [
-      "CHRONICLE_PG_URL in this build",
+      "a PostgreSQL server that cannot be reached",
+      ["stats", "--pg", "postgres://someone:s3cret@127.0.0.1:1/app"],
+      1,
+      "cannot reach the PostgreSQL server at 127.0.0.1:1 (connection refused)"
+    ],
+    [
+      "a PostgreSQL host that does not exist",
+      ["streams", "--pg", "postgres://someone:s3cret@no-such-host.invalid/app"],
+      1,
+      "cannot reach the PostgreSQL server at no-such-host.invalid:5432 (no such host)"
+    ],
+    [
+      "CHRONICLE_PG_URL naming a server that cannot be reached",
       ["tail"],
       1,
-      /^PostgreSQL \(--pg, CHRONICLE_PG_URL\) is not available in this build of chronicle/,
-      { CHRONICLE_PG_URL: "postgres://localhost/x" }
+      "cannot reach the PostgreSQL server at 127.0.0.1:1 (connection refused)",
+      { CHRONICLE_PG_URL: "postgres://someone:s3cret@127.0.0.1:1/app" }
+    ],
+    [
+      "a URL of another database system, shown without its password",
+      ["stats", "--pg", "mysql://someone:s3cret@db/app"],
+      1,
+      '"mysql://someone:***@db/app" is not a PostgreSQL URL (it starts with mysql://, not postgres://): give postgres://USER:PASSWORD@HOST:5432/DATABASE'
+    ],
+    [
+      "text that is not a URL, shown without its password",
+      ["read", "x", "--pg", "postgres://someone:s3/cret@db:99999/app"],
+      1,
+      '"postgres://***@db:99999/app" is not a PostgreSQL URL (it cannot be read as a URL): give postgres://USER:PASSWORD@HOST:5432/DATABASE'
+    ],
+    [
+      "a URL with a broken escape",
+      ["export", "--pg", "postgres://someone:s3cret%zz@db/app"],
+      1,
+      '"postgres://someone:***@db/app" is not a PostgreSQL URL (a part of it is not valid percent-encoding): give postgres://USER:PASSWORD@HOST:5432/DATABASE'
+    ],
+    [
+      "a wrong password",
+      ["stats", "--pg", onServer(otherName, "wrong-password")],
+      1,
+      `the PostgreSQL server at ${server.host} refused the password of user ${JSON.stringify(server.username)}`
+    ],
+    [
+      "no such database",
+      ["checkpoints", "--pg", onServer("no_such_database")],
+      1,
+      `no such database "no_such_database" on the PostgreSQL server at ${server.host}`
+    ],
+    [
+      "no such database to migrate",
+      ["migrate", "--pg", onServer("no_such_database")],
+      1,
+      `no such database "no_such_database" on the PostgreSQL server at ${server.host}`
+    ],
+    [
+      "a PostgreSQL database of another application",
+      ["stats", "--pg", onServer(otherName)],
+      1,
+      `PostgreSQL database ${hidden(otherName)} is not a Chronicle database: it has no chronicle_events table`
+    ],
+    [
+      "tail --follow on a database of another application",
+      ["tail", "--follow"],
+      1,
+      `PostgreSQL database ${hidden(otherName)} is not a Chronicle database: it has no chronicle_events table`,
+      { CHRONICLE_PG_URL: onServer(otherName) }
+    ],
+    [
+      "a PostgreSQL database that needs migrations",
+      ["streams", "--pg", onServer(unmigratedName)],
+      1,
+      `PostgreSQL database ${hidden(unmigratedName)} needs migrations (events: 1_create_events); run: chronicle migrate --pg URL`
+    ],
+    [
+      "an import into a database that needs migrations",
+      ["import", "-", "--pg", onServer(unmigratedName)],
+      1,
+      `PostgreSQL database ${hidden(unmigratedName)} needs migrations (events: 1_create_events); run: chronicle migrate --pg URL`
+    ],
+    [
+      "a failing migration",
+      ["migrate", "--pg", onServer(unmigratedName)],
+      1,
+      /^PostgreSQL database postgres:\/\/[^:]+:\*\*\*@[^ ]+: relation "chronicle_events" already exists$/
+    ],
+    [
+      "--db and --pg together",
+      ["export", "--pg", onServer(otherName), "--db", db],
+      2,
+      "--db and --pg cannot be combined: choose one store; see chronicle export --help"
     ],
     [
       "no such file",
@@ -139,6 +242,8 @@ describe.concurrent("chronicle's errors", () => {
       if (typeof message === "string") expect(line).toBe(message)
       else expect(line).toMatch(message)
       expect(outcome.stderr).not.toMatch(/\n\s+at /)
+      expect(outcome.stderr).not.toContain("s3cret")
+      expect(outcome.stderr).not.toContain(`:${server.password}@`)
     })
   }
 
@@ -161,7 +266,7 @@ describe.concurrent("chronicle's errors", () => {
 
   it("on a terminal, export draws a progress bar in place, with the rate and the time left", async () => {
     const big = path.join(dir, "big.db")
-    await Seed.many(big, 30_000, 100)
+    await Seed.many(Stores.sqliteFile(big), 30_000, 100)
     const outcome = await Bin.runInTerminal(["export", "--db", big, "--out", path.join(dir, "big.ndjson")])
     expect(outcome.status).toBe(0)
     // Each redraw: back to the line's start, clear it (ESC [2K), draw.

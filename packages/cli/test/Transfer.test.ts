@@ -1,6 +1,6 @@
-// export and import through the real bin: lossless round trips between stores (a table of stores: SQLite now, one more
-// row for PostgreSQL when its store lands), a second import writing nothing, stdin and stdout, --after, conflicts
-// that stop an import with what it committed kept whole, and bad input.
+// export and import through the real bin: lossless round trips between stores (SQLite into every store of the table,
+// and SQLite → PostgreSQL → SQLite), a second import writing nothing, stdin and stdout, --after, conflicts that stop
+// an import with what it committed kept whole (on every store), and bad input.
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { EventStore, StoreAdmin } from "@chronicle/core"
@@ -8,19 +8,12 @@ import { Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Bin from "./fixtures/Bin.js"
 import * as Seed from "./fixtures/Seed.js"
+import * as Stores from "./fixtures/Stores.js"
 
 const dir = Bin.tempDirectory("transfer")
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 let count = 0
 const fresh = (label: string) => path.join(dir, `${label}-${++count}`)
-
-/**
- * The stores a round trip runs between: how to name a new, empty one on the command line. PostgreSQL joins this table
- * when `@chronicle/store-postgres` lands (a fresh database per test, `--pg URL`).
- */
-const stores: Record<string, { readonly fresh: () => ReadonlyArray<string> }> = {
-  SQLite: { fresh: () => ["--db", `${fresh("store")}.db`] }
-}
 
 const ok = (outcome: Bin.Outcome) => {
   expect(outcome.status, outcome.stderr).toBe(0)
@@ -30,15 +23,13 @@ const ok = (outcome: Bin.Outcome) => {
 /** The source database: the standard events, and 2,500 more (three import chunks, streams interleaved). */
 const source = path.join(dir, "source.db")
 beforeAll(async () => {
-  await Seed.standard(source)
-  await Seed.many(source, 2_500)
+  await Seed.standard(Stores.sqliteFile(source))
+  await Seed.many(Stores.sqliteFile(source), 2_500)
 })
 
 describe.concurrent("chronicle export and import", () => {
-  for (const [from, target] of Object.entries(stores).flatMap(([a]) =>
-    Object.keys(stores).map((b) => [a, b] as const)
-  )) {
-    it(`${from} → ${target} → export: identical byte for byte; a second import writes nothing`, async () => {
+  for (const kind of Stores.kinds) {
+    it(`SQLite → ${kind.name} → export: identical byte for byte; a second import writes nothing`, async () => {
       const first = `${fresh("first")}.ndjson`
       const exported = ok(await Bin.run(["export", "--db", source, "--out", first]))
       expect(exported.stdout).toBe("")
@@ -48,19 +39,13 @@ describe.concurrent("chronicle export and import", () => {
       const lines = fs.readFileSync(first, "utf8").split("\n")
       expect(lines.length).toBe(2_507)
       expect(lines.at(-1)).toBe("")
-      expect(Object.keys(JSON.parse(lines[0]!))).toEqual([
-        "id",
-        "streamId",
-        "version",
-        "type",
-        "data",
-        "metadata",
-        "recordedAt"
-      ])
+      expect(Object.keys(JSON.parse(lines[0]!))).toEqual([...Bin.exportFields])
 
-      const store = stores[target]!.fresh()
+      const copy = await kind.fresh("copy")
+      const store = copy.args
       const imported = ok(await Bin.run(["import", first, ...store, "--json"]))
       expect(Bin.jsonLines(imported)).toEqual([{ read: 2_506, written: 2_506, skipped: 0 }])
+      await Stores.visible(copy, 2_506)
       const again = ok(await Bin.run(["import", first, ...store]))
       expect(again.stdout).toMatch(/: 2,506 events read, 0 written, 2,506 already present, in /)
 
@@ -69,6 +54,39 @@ describe.concurrent("chronicle export and import", () => {
       expect(fs.readFileSync(second, "utf8")).toBe(fs.readFileSync(first, "utf8"))
     })
   }
+
+  it("SQLite → PostgreSQL → SQLite: every export identical byte for byte, every field kept", async () => {
+    const fromSqlite = ok(await Bin.run(["export", "--db", source])).stdout
+    const postgres = await Stores.postgres.fresh("chain")
+    ok(await Bin.run(["import", "-", ...postgres.args], { stdin: fromSqlite }))
+    await Stores.visible(postgres, 2_506)
+    const fromPostgres = ok(await Bin.run(["export", ...postgres.args])).stdout
+    expect(fromPostgres).toBe(fromSqlite)
+    const back = await Stores.sqlite.fresh("chain")
+    ok(await Bin.run(["import", "-", ...back.args], { stdin: fromPostgres }))
+    expect(ok(await Bin.run(["export", ...back.args])).stdout).toBe(fromSqlite)
+    // What each store reads back: the same ids, stream ids, versions, types, data, metadata and times.
+    const read = (target: Stores.Target) =>
+      target.run(Stream.runCollect(EventStore.readAll())).then((events) =>
+        [...events].map((e) => ({
+          id: e.id,
+          streamId: e.streamId,
+          version: e.version,
+          type: e.type,
+          data: e.data,
+          metadata: e.metadata,
+          recordedAt: e.recordedAt.toISOString()
+        }))
+      )
+    const original = await read(Stores.sqliteFile(source))
+    expect(original).toHaveLength(2_506)
+    expect(await read(postgres)).toEqual(original)
+    expect(await read(back)).toEqual(original)
+    expect(original.find((e) => e.streamId === "Cart-1")).toMatchObject({
+      data: { item: "milk", note: "ünïcödé ✓" },
+      metadata: { correlationId: "c-1", user: 7 }
+    })
+  })
 
   it("export writes to stdout and import reads stdin with -", async () => {
     const exported = ok(await Bin.run(["export", "--db", source]))
@@ -90,7 +108,7 @@ describe.concurrent("chronicle export and import", () => {
 
   it("progress lines are periodic and plain when stderr is not a terminal", async () => {
     const big = `${fresh("big")}.db`
-    await Seed.many(big, 60_000, 100)
+    await Seed.many(Stores.sqliteFile(big), 60_000, 100)
     const out = `${fresh("big")}.ndjson`
     const exported = ok(await Bin.run(["export", "--db", big, "--out", out]))
     for (const line of exported.stderr.trimEnd().split("\n").slice(0, -1)) {
@@ -100,39 +118,43 @@ describe.concurrent("chronicle export and import", () => {
     expect(exported.stderr.trimEnd().split("\n").at(-1)).toMatch(/^Exported 60,000 events to /)
   })
 
-  it("a conflicting history stops the import; the chunks before it stay, whole", async () => {
-    const file = `${fresh("conflict")}.ndjson`
-    ok(await Bin.run(["export", "--db", source, "--out", file]))
-    const events = readLines(file)
-    const target = `${fresh("conflict")}.db`
-    // The target holds another history of Bulk-9: its own event at version 150, which line 1,506 brings too.
-    const bulk9 = events.slice(0, 1_506).filter((e) => e.streamId === "Bulk-9")
-    expect(bulk9.at(-1)!.version).toBe(150)
-    await Seed.onFile(
-      target,
-      StoreAdmin.importEvents([
-        ...bulk9.slice(0, -1),
-        { ...bulk9.at(-1)!, id: crypto.randomUUID(), data: { other: 1 } }
-      ])
-    )
-    const before = await Seed.onFile(target, StoreAdmin.stats)
-    const failed = await Bin.run(["import", file, "--db", target])
-    expect(failed.status).toBe(1)
-    expect(failed.stdout).toBe("")
-    const lines = failed.stderr.trimEnd().split("\n")
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(
-      /^chronicle: .*conflict-\d+\.ndjson, line 1506: Import conflicts with the history of stream "Bulk-9" at version 150 \(event [0-9a-f-]+\): the stream holds another event at version 150; stopped there: the 1,000 events before its chunk of 1,000 lines are imported, nothing of that chunk is$/
-    )
-    // The first chunk is in, whole (its Bulk-9 events were there already); nothing of the second.
-    const present = events.slice(0, 1_000).filter((e) => e.streamId === "Bulk-9").length
-    const after = await Seed.onFile(target, StoreAdmin.stats)
-    expect(after.events - before.events).toBe(1_000 - present)
-    const stored = await Seed.onFile(target, Stream.runCollect(EventStore.readAll()))
-    const byStream = new Map<string, Array<number>>()
-    for (const e of stored) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e.version])
-    for (const versions of byStream.values()) expect(versions).toEqual(versions.map((_, i) => i + 1))
-  })
+  for (const kind of Stores.kinds) {
+    it(`a conflicting history stops the import on ${kind.name}; the chunks before it stay, whole`, async () => {
+      const file = `${fresh("conflict")}.ndjson`
+      ok(await Bin.run(["export", "--db", source, "--out", file]))
+      const events = readLines(file)
+      const target = await kind.fresh("conflict")
+      // The target holds another history of Bulk-9: its own event at version 150, which line 1,506 brings too.
+      const bulk9 = events.slice(0, 1_506).filter((e) => e.streamId === "Bulk-9")
+      expect(bulk9.at(-1)!.version).toBe(150)
+      await target.run(
+        StoreAdmin.importEvents([
+          ...bulk9.slice(0, -1),
+          { ...bulk9.at(-1)!, id: crypto.randomUUID(), data: { other: 1 } }
+        ])
+      )
+      await Stores.visible(target, bulk9.length)
+      const before = await target.run(StoreAdmin.stats)
+      const failed = await Bin.run(["import", file, ...target.args])
+      expect(failed.status).toBe(1)
+      expect(failed.stdout).toBe("")
+      // Progress lines (every two seconds of a slow import), then the one line of the error.
+      const lines = failed.stderr.trimEnd().split("\n")
+      for (const line of lines.slice(0, -1)) expect(line).toMatch(/^Importing +\d+% [\d,]+ events, /)
+      expect(lines.at(-1)).toMatch(
+        /^chronicle: .*conflict-\d+\.ndjson, line 1506: Import conflicts with the history of stream "Bulk-9" at version 150 \(event [0-9a-f-]+\): the stream holds another event at version 150; stopped there: the 1,000 events before its chunk of 1,000 lines are imported, nothing of that chunk is$/
+      )
+      // The first chunk is in, whole (its Bulk-9 events were there already); nothing of the second.
+      const present = events.slice(0, 1_000).filter((e) => e.streamId === "Bulk-9").length
+      await Stores.visible(target, before.events + 1_000 - present)
+      const after = await target.run(StoreAdmin.stats)
+      expect(after.events - before.events).toBe(1_000 - present)
+      const stored = await target.run(Stream.runCollect(EventStore.readAll()))
+      const byStream = new Map<string, Array<number>>()
+      for (const e of stored) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e.version])
+      for (const versions of byStream.values()) expect(versions).toEqual(versions.map((_, i) => i + 1))
+    })
+  }
 
   it("bad lines stop the import with the line's number", async () => {
     const target = `${fresh("bad")}.db`

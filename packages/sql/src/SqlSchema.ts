@@ -163,11 +163,7 @@ export const status = (
 export const migrate = (
   dialect: SqlDialect,
   tables: ReadonlyArray<Table>
-): Effect.Effect<
-  ReadonlyArray<{ readonly table: Table; readonly applied: ReadonlyArray<Migration> }>,
-  StorageError.StorageError,
-  SqlClient.SqlClient
-> =>
+): Effect.Effect<ReadonlyArray<Applied>, StorageError.StorageError, SqlClient.SqlClient> =>
   Effect.forEach(tables, (table) =>
     Effect.map(
       SqlMigrations.run({
@@ -179,3 +175,50 @@ export const migrate = (
       (ran) => ({ table, applied: ran.map(([id, name]) => ({ id, name })) })
     )
   )
+
+/**
+ * What a table's migrations did: the migrations applied now.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Applied {
+  readonly table: Table
+  readonly applied: ReadonlyArray<Migration>
+}
+
+/**
+ * `status` and `migrate` bound to one dialect, taking the store's table options: what each SQL store exports for its
+ * operators (`SqliteSchema`, `PostgresSchema`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Operations {
+  readonly status: (
+    options?: Options
+  ) => Effect.Effect<
+    ReadonlyArray<TableStatus>,
+    StorageError.StorageError | SqlIdentifier.InvalidIdentifier,
+    SqlClient.SqlClient
+  >
+  readonly migrate: (
+    options?: Options
+  ) => Effect.Effect<
+    ReadonlyArray<Applied>,
+    StorageError.StorageError | SqlIdentifier.InvalidIdentifier,
+    SqlClient.SqlClient
+  >
+}
+
+/**
+ * `status` and `migrate` of a dialect's store: its tables from the options (invalid names are `InvalidIdentifier`),
+ * then `status` or `migrate` of them.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const operations = (dialect: SqlDialect): Operations => ({
+  status: (options = {}) => Effect.flatMap(tables(dialect, options), (all) => status(dialect, all)),
+  migrate: (options = {}) => Effect.flatMap(tables(dialect, options), (all) => migrate(dialect, all))
+})

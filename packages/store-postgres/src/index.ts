@@ -4,3 +4,4 @@
 export * as PostgresEventStore from "./PostgresEventStore.js"
 export * as PostgresCheckpointStore from "./PostgresCheckpointStore.js"
 export * as PostgresSnapshotStore from "./PostgresSnapshotStore.js"
+export * as PostgresSchema from "./PostgresSchema.js"

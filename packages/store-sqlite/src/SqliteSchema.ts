@@ -5,10 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { StorageError } from "@chronicle/core"
 import { SqlSchema } from "@chronicle/sql"
-import type * as SqlClient from "@effect/sql/SqlClient"
-import { Effect } from "effect"
 import { dialect } from "./internal/dialect.js"
 
 /**
@@ -20,30 +17,20 @@ import { dialect } from "./internal/dialect.js"
  */
 export type Options = SqlSchema.Options
 
-/**
- * Where each table stands: whether it exists, its applied and its pending migrations.
- *
- * @since 0.1.0
- * @category migrations
- */
-export const status = (
-  options: Options = {}
-): Effect.Effect<
-  ReadonlyArray<SqlSchema.TableStatus>,
-  StorageError.StorageError | SqlSchema.InvalidIdentifier,
-  SqlClient.SqlClient
-> => Effect.flatMap(SqlSchema.tables(dialect, options), (tables) => SqlSchema.status(dialect, tables))
+const operations = SqlSchema.operations(dialect)
 
 /**
- * Applies every table's pending migrations; returns what it applied, per table.
+ * Where each table stands: whether it exists, its applied and its pending migrations. Reads only.
  *
  * @since 0.1.0
  * @category migrations
  */
-export const migrate = (
-  options: Options = {}
-): Effect.Effect<
-  ReadonlyArray<{ readonly table: SqlSchema.Table; readonly applied: ReadonlyArray<SqlSchema.Migration> }>,
-  StorageError.StorageError | SqlSchema.InvalidIdentifier,
-  SqlClient.SqlClient
-> => Effect.flatMap(SqlSchema.tables(dialect, options), (tables) => SqlSchema.migrate(dialect, tables))
+export const status: SqlSchema.Operations["status"] = operations.status
+
+/**
+ * Applies every table's pending migrations (each table's in one `BEGIN IMMEDIATE` transaction); returns what it applied, per table.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const migrate: SqlSchema.Operations["migrate"] = operations.migrate

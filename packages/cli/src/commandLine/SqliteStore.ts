@@ -11,7 +11,7 @@ import { CheckpointStore } from "@chronicle/core"
 import { SqliteCheckpointStore, SqliteEventStore, SqliteSchema } from "@chronicle/store-sqlite"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Effect, Layer } from "effect"
-import { type Access, type Backend, type Services, StoreUnavailable } from "./Backend.js"
+import { type Access, type Backend, causes, judge, type Services, StoreUnavailable } from "./Backend.js"
 
 const sqliteHeader = "SQLite format 3\u0000"
 
@@ -30,15 +30,10 @@ const problems: ReadonlyArray<readonly [string, string]> = [
 ]
 
 /** SQLite's result code in an error or its causes (`SQLITE_READONLY_DBMOVED`, ...), if any. */
-const sqliteCode = (error: unknown): string | undefined => {
-  let current = error
-  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
-    const code = (current as { readonly code?: unknown }).code
-    if (typeof code === "string" && code.startsWith("SQLITE_")) return code
-    current = (current as { readonly cause?: unknown }).cause
-  }
-  return undefined
-}
+const sqliteCode = (error: unknown): string | undefined =>
+  causes(error)
+    .map((e) => e.code)
+    .find((code): code is string => typeof code === "string" && code.startsWith("SQLITE_"))
 
 /** A failure SQLite traces to the file, as one line naming it; anything else as its own message. */
 const explain =
@@ -93,16 +88,7 @@ const check = (file: string, access: Access): Effect.Effect<{ readonly checkpoin
       )
     }
     const tables = yield* status(file, true)
-    const events = tables.find((t) => t.kind === "events")!
-    if (!events.exists) {
-      return yield* unavailable(`${file} is not a Chronicle database: it has no ${events.table} table`)
-    }
-    const pending = tables.filter((t) => (t.exists || t.kind === "events") && t.pending.length > 0)
-    if (pending.length > 0) {
-      const what = pending.map((t) => `${t.kind}: ${t.pending.map((m) => `${m.id}_${m.name}`).join(", ")}`).join("; ")
-      return yield* unavailable(`${file} needs migrations (${what}); run: chronicle migrate --db ${file}`)
-    }
-    return { checkpoints: tables.some((t) => t.kind === "checkpoints" && t.exists) }
+    return yield* judge(file, tables, { missingEvents: "refuse", run: `chronicle migrate --db ${file}` })
   })
 
 /** The SQLite backend of a file, as the user typed its path. */

@@ -3,15 +3,12 @@
  * `CHRONICLE_PG_URL` (PostgreSQL). A backend opens the services the commands use and reports and applies migrations;
  * the commands know nothing else of the database.
  *
- * PostgreSQL: `@chronicle/store-postgres` is not part of this build yet, so `--pg` answers with one line saying so.
- * When it lands, its backend is one more entry in `backends` (its layers, `PostgresSchema.status` / `migrate`, and its
- * connection errors named as `SqliteStore` names SQLite's); nothing else changes.
- *
  * The `chronicle` bin's own module (not exported).
  */
 import { Either, Option } from "effect"
-import { type Backend, StoreUnavailable } from "./Backend.js"
+import type { Backend, StoreUnavailable } from "./Backend.js"
 import { UsageError } from "./Flags.js"
+import * as PostgresStore from "./PostgresStore.js"
 import * as SqliteStore from "./SqliteStore.js"
 
 /** The environment variable that names a PostgreSQL database when `--pg` is not given. */
@@ -20,13 +17,8 @@ export const pgUrlVariable = "CHRONICLE_PG_URL"
 /** The backends of this build, by the flag that selects them. */
 const backends = {
   db: (filename: string): Either.Either<Backend, StoreUnavailable> => Either.right(SqliteStore.backend(filename)),
-  pg: (_url: string): Either.Either<Backend, StoreUnavailable> =>
-    Either.left(
-      new StoreUnavailable({
-        problem:
-          "PostgreSQL (--pg, CHRONICLE_PG_URL) is not available in this build of chronicle: it has no @chronicle/store-postgres; use --db FILE for SQLite"
-      })
-    )
+  pg: (url: string): Either.Either<Backend, StoreUnavailable> =>
+    Either.map(PostgresStore.parse(url), PostgresStore.backend)
 }
 
 /** The backend the flags name: `--db`, else `--pg`, else `CHRONICLE_PG_URL`; both flags, or none, are usage errors. */
