@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import { EventStore, Position, type RecordedEvent, StoreAdmin } from "@chronicle/core"
+import { EventStore, Position, type RecordedEvent, type StorageError, StoreAdmin } from "@chronicle/core"
 import { Chunk, Effect, Either, Schema, Stream } from "effect"
 
 /**
@@ -93,7 +93,10 @@ export const chunkSize = 1_000
 
 /**
  * Writes every event after `after` (default: all), in the global order, as lines: `write` gets the text of each page
- * (whole lines) as it is read, `onProgress` the number of events written so far. Returns how many it wrote.
+ * (whole lines) as it is read, `onProgress` the number of events written so far. Every event committed when the
+ * export began is written (`StoreAdmin.lastCommitted`): where `readAll` does not show one yet (PostgreSQL, while a
+ * transaction that began before it is still open), the export waits for it, calling `onWaiting` first. Returns how many
+ * it wrote.
  *
  * @since 0.1.0
  * @category exporting
@@ -102,19 +105,38 @@ export const exportEvents = <E>(options: {
   readonly after?: Position.Position | undefined
   readonly write: (text: string) => Effect.Effect<void, E>
   readonly onProgress?: ((exported: number) => Effect.Effect<void>) | undefined
-}): Effect.Effect<number, E | EventStore.ReadError, EventStore.EventStore> =>
-  Effect.flatMap(EventStore.EventStore, (store) => {
+  readonly onWaiting?: ((lastCommitted: Position.Position) => Effect.Effect<void>) | undefined
+}): Effect.Effect<
+  number,
+  E | EventStore.ReadError | StorageError.StorageError,
+  EventStore.EventStore | StoreAdmin.StoreAdmin
+> =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    // Every event committed before the export began is in it, even one that `readAll` does not show yet (on
+    // PostgreSQL, while a transaction that began before it is still open).
+    const lastCommitted = yield* StoreAdmin.lastCommitted
     let exported = 0
-    return Stream.runForEachChunk(
-      store.readAll({ after: options.after ?? Position.start, pageSize: chunkSize }),
-      (chunk) => {
-        let text = ""
-        for (const event of Chunk.toReadonlyArray(chunk)) text += `${encode(event)}\n`
-        exported += Chunk.size(chunk)
-        const written = options.write(text)
-        return options.onProgress === undefined ? written : Effect.zipRight(written, options.onProgress(exported))
-      }
-    ).pipe(Effect.map(() => exported))
+    let last = options.after ?? Position.start
+    const writeChunk = (chunk: Chunk.Chunk<RecordedEvent.RecordedEvent>) => {
+      let text = ""
+      for (const event of Chunk.toReadonlyArray(chunk)) text += `${encode(event)}\n`
+      exported += Chunk.size(chunk)
+      if (Chunk.isNonEmpty(chunk)) last = Chunk.lastNonEmpty(chunk).position
+      const written = options.write(text)
+      return options.onProgress === undefined ? written : Effect.zipRight(written, options.onProgress(exported))
+    }
+    yield* Stream.runForEachChunk(store.readAll({ after: last, pageSize: chunkSize }), writeChunk)
+    if (Position.isAfter(lastCommitted, last)) {
+      if (options.onWaiting !== undefined) yield* options.onWaiting(lastCommitted)
+      yield* Stream.runForEachChunk(
+        store
+          .subscribe({ after: last, pageSize: chunkSize })
+          .pipe(Stream.takeUntil((event) => !Position.isBefore(event.position, lastCommitted))),
+        writeChunk
+      )
+    }
+    return exported
   })
 
 /**

@@ -55,6 +55,40 @@ describe.concurrent("chronicle export and import", () => {
     })
   }
 
+  it("PostgreSQL: an export holds every event committed when it began, waiting for a transaction open before them", async () => {
+    const target = await Stores.postgres.fresh("held")
+    await target.run(EventStore.append(`Held-${crypto.randomUUID()}`, [{ type: "Noted", data: { n: 1 } }]))
+    // Another session takes a transaction id and keeps its transaction open; the events after it are committed, but
+    // readAll shows them only once that transaction ends.
+    const { default: pg } = await import("pg")
+    const holder = new pg.Client({ connectionString: target.args[1]! })
+    await holder.connect()
+    try {
+      await holder.query("BEGIN")
+      await holder.query("SELECT pg_current_xact_id()")
+      await target.run(EventStore.append(`Held-${crypto.randomUUID()}`, [{ type: "Noted", data: { n: 2 } }]))
+      await target.run(EventStore.append(`Held-${crypto.randomUUID()}`, [{ type: "Noted", data: { n: 3 } }]))
+      const exporting = Bin.start(["export", ...target.args])
+      // The export says it waits, and waits, until the holder ends.
+      await Bin.eventually(() => exporting.stderr().includes("Waiting"), 60_000)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(exporting.stdout()).not.toContain('"n":3')
+      await holder.query("COMMIT")
+      const outcome = ok(await exporting.ended)
+      expect(outcome.stderr).toMatch(
+        /^Waiting for transactions that began before the last committed event \(position \d+:\d+\) to end\n/
+      )
+      expect(
+        outcome.stdout
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line).data.n)
+      ).toEqual([1, 2, 3])
+    } finally {
+      await holder.end()
+    }
+  })
+
   it("SQLite → PostgreSQL → SQLite: every export identical byte for byte, every field kept", async () => {
     const fromSqlite = ok(await Bin.run(["export", "--db", source])).stdout
     const postgres = await Stores.postgres.fresh("chain")

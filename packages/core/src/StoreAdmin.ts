@@ -170,6 +170,13 @@ export class StoreAdmin extends Context.Tag("@chronicle/core/StoreAdmin")<
     readonly listStreams: (options?: ListStreamsOptions) => Effect.Effect<StreamPage, StorageError | InvalidArgument>
     /** The store's totals. */
     readonly stats: Effect.Effect<Stats, StorageError>
+    /**
+     * The position of the last committed event. Where transactions commit in position order (memory, SQLite) it is
+     * the head; on PostgreSQL it is ahead of the head while a transaction that began before that event's is still
+     * open, and `readAll` reaches it once every such transaction has ended. An export that must hold every event
+     * committed when it began reads up to it.
+     */
+    readonly lastCommitted: Effect.Effect<Position, StorageError>
     /** How many events come after a position: how far a reader (a checkpoint) is behind the head. */
     readonly countAfter: (position: Position) => Effect.Effect<number, StorageError | InvalidArgument>
     /**
@@ -190,6 +197,17 @@ export const listStreams = (
   options?: ListStreamsOptions
 ): Effect.Effect<StreamPage, StorageError | InvalidArgument, StoreAdmin> =>
   Effect.flatMap(StoreAdmin, (admin) => admin.listStreams(options))
+
+/**
+ * The position of the last committed event, with the `StoreAdmin` in context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const lastCommitted: Effect.Effect<Position, StorageError, StoreAdmin> = Effect.flatMap(
+  StoreAdmin,
+  (admin) => admin.lastCommitted
+)
 
 /**
  * The store's totals, with the `StoreAdmin` in context.

@@ -84,7 +84,9 @@ export interface PositionColumns {
  * - `totals`: one row, `events, streams, min(recorded_at), max(recorded_at)` (the times null when empty);
  * - `eventTypes`: rows `type, count`, in ascending order of type;
  * - `size`: one row, the database's size on disk in bytes, or null when it has no file (SQLite's `:memory:`);
- * - `countAfter`: one row, the number of events after a position that `readAll` would read.
+ * - `countAfter`: one row, the number of events after a position that `readAll` would read;
+ * - `lastCommitted` (optional): at most one row, the position columns of the last committed event whether `readAll`
+ *   sees it yet or not (without it, `headPosition`: right for databases whose commits come in position order).
  *
  * @since 0.1.0
  * @category models
@@ -102,6 +104,7 @@ export interface EventStatements {
   readonly eventTypes: Query
   readonly size: Query
   readonly countAfter: (after: Position.Position) => Query
+  readonly lastCommitted?: Query | undefined
 }
 
 /**

@@ -284,6 +284,15 @@ export const fromClient = (
     (rows) => EventRows.head(rows, position)
   )
 
+  const lastCommitted = Effect.map(
+    Effect.catchTag(
+      query(sql.lastCommitted ?? sql.headPosition),
+      "SqlError",
+      SqlFault.fail("StoreAdmin.lastCommitted")
+    ),
+    (rows) => EventRows.head(rows, position)
+  )
+
   const listStreams = (range: AdminEngine.StreamsRange) =>
     Effect.map(
       Effect.catchTag(query(sql.listStreams(range)), "SqlError", SqlFault.fail("StoreAdmin.listStreams")),
@@ -361,6 +370,7 @@ export const fromClient = (
     awaitAppend: awaitAppend({ notifier, headPosition, pollInterval: options.pollInterval }),
     listStreams,
     stats,
+    lastCommitted,
     countAfter,
     importRuns
   }

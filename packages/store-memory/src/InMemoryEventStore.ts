@@ -234,6 +234,7 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
     awaitAppend: (after) => notifier.wait(() => all.length > PositionEncoding.toCounter(after)),
     listStreams,
     stats,
+    lastCommitted: Effect.sync(() => PositionEncoding.fromCounter(all.length)),
     countAfter: (after) => Effect.sync(() => Math.max(0, all.length - PositionEncoding.toCounter(after))),
     importRuns
   }

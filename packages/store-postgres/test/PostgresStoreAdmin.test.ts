@@ -138,6 +138,9 @@ describe("PostgreSQL StoreAdmin", () => {
       yield* store.append(stream, [{ type: "Noted", data: { n: 2 } }])
       yield* store.append(`${stream}-new`, [{ type: "Noted", data: { n: 1 } }])
       const held = yield* StoreAdmin.stats
+      // The events are committed: lastCommitted names the last of them, ahead of the head readAll stops at.
+      const committed = yield* StoreAdmin.lastCommitted
+      assert.isTrue(Position.isAfter(committed, head))
       assert.strictEqual(held.events, seen.events)
       assert.strictEqual(held.streams, seen.streams)
       assert.deepStrictEqual(held.head, head)
@@ -149,6 +152,7 @@ describe("PostgreSQL StoreAdmin", () => {
       )
       yield* Effect.promise(() => holder.query("COMMIT"))
       const released = yield* StoreAdmin.stats
+      assert.deepStrictEqual(released.head, committed)
       assert.strictEqual(released.events, seen.events + 2)
       assert.strictEqual(released.streams, seen.streams + 1)
       assert.isTrue(Position.isAfter(released.head, head))

@@ -32,6 +32,7 @@ export interface StreamsRange {
  *
  * - `listStreams`: one page of streams, as `StreamsRange` says;
  * - `stats`: the store's totals, consistent with its `headPosition`;
+ * - `lastCommitted`: the position of the last committed event, visible to `readAll` or not yet (at least its head);
  * - `countAfter`: the number of events after a position (in the order `readAll` reads);
  * - `importRuns`: in one transaction, each run in order decided by `AppendRule.decideImport` on facts read inside
  *   that transaction (later runs see what earlier ones wrote), writing what it says; a conflict rolls the whole call
@@ -43,6 +44,7 @@ export interface StreamsRange {
 export interface AdminEngine {
   readonly listStreams: (range: StreamsRange) => Effect.Effect<ReadonlyArray<StoreAdmin.StreamInfo>, StorageError>
   readonly stats: Effect.Effect<StoreAdmin.Stats, StorageError>
+  readonly lastCommitted: Effect.Effect<Position, StorageError>
   readonly countAfter: (after: Position) => Effect.Effect<number, StorageError>
   readonly importRuns: (
     runs: ReadonlyArray<ImportRun>
@@ -85,6 +87,7 @@ export const toStoreAdmin = (engine: AdminEngine): StoreAdmin.StoreAdmin["Type"]
       }))
     }),
   stats: engine.stats,
+  lastCommitted: engine.lastCommitted,
   countAfter: (position) =>
     Effect.suspend((): Effect.Effect<number, StorageError | InvalidArgument> => {
       const bad = checkPosition("position", position ?? 0)

@@ -143,6 +143,8 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
     `JOIN ${table} e ON e.stream_id = s.stream_id AND e.version = s.version ORDER BY s.stream_id COLLATE "C"`
   const totals = `SELECT COUNT(*), COUNT(DISTINCT stream_id), MIN(recorded_at), MAX(recorded_at) FROM ${table} WHERE ${belowHorizon}`
   const eventTypes = `SELECT type, COUNT(*) FROM ${table} WHERE ${belowHorizon} GROUP BY type ORDER BY type COLLATE "C"`
+  // The last committed event, above the horizon too: what readAll reaches once the transactions before it end.
+  const lastCommitted = `SELECT transaction_id, seq FROM ${table} ORDER BY transaction_id DESC, seq DESC LIMIT 1`
   const countAfter = `SELECT COUNT(*) FROM ${table} WHERE (transaction_id, seq) > ($1::xid8, $2::bigint) AND ${belowHorizon}`
   return {
     migrations: {
@@ -185,6 +187,7 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
       eventTypes: [eventTypes, []],
       // The table with its indexes and TOAST data (the database holds more, which is not the store's).
       size: [`SELECT pg_total_relation_size('${table}'::regclass)`, []],
+      lastCommitted: [lastCommitted, []],
       countAfter: (after) => {
         const [transaction, seq] = PositionEncoding.toPair(after)
         return [countAfter, [String(transaction), seq]]

@@ -173,6 +173,8 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
     awaitAppend: SqlEngine.awaitAppend({ notifier, headPosition, pollInterval: options.pollInterval }),
     listStreams,
     stats,
+    // One writer at a time: commits come in position order, so the last committed event is the head.
+    lastCommitted: headPosition,
     countAfter,
     importRuns
   }

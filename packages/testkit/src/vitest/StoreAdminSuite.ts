@@ -66,6 +66,7 @@ export const storeAdminSuite = <E>(name: string, storeLayer: Layer.Layer<Service
         assert.include(["Known", "Unknown"], stats.size._tag)
         assert.deepStrictEqual(yield* StoreAdmin.listStreams(), { streams: [], next: undefined })
         assert.strictEqual(yield* StoreAdmin.countAfter(Position.start), 0)
+        assert.deepStrictEqual(yield* StoreAdmin.lastCommitted, Position.start)
       })
     )
 
@@ -145,6 +146,17 @@ export const storeAdminSuite = <E>(name: string, storeLayer: Layer.Layer<Service
         assert.strictEqual(yield* StoreAdmin.countAfter(head), 0)
         assert.strictEqual(yield* StoreAdmin.countAfter(result.positions[1]!), 3)
         assert.strictEqual(yield* StoreAdmin.countAfter(Position.start), (yield* StoreAdmin.stats).events)
+      })
+    )
+
+    it.effect("lastCommitted is the last committed event's position, never behind the head", () =>
+      Effect.gen(function* () {
+        const result = yield* EventStore.append(uniqueStream("committed"), increments(3))
+        const last = result.positions[2]!
+        const committed = yield* StoreAdmin.lastCommitted
+        // Nothing else writes this store now: the last committed event is this append's last.
+        assert.deepStrictEqual(committed, last)
+        assert.isFalse(Position.isBefore(committed, yield* EventStore.headPosition))
       })
     )
 

@@ -112,7 +112,11 @@ export const exportCommand = Command.make(
           const exported = yield* ExportFormat.exportEvents({
             after,
             write: out.write,
-            onProgress: (n) => progress.update(n, total === 0 ? undefined : Math.min(1, n / total))
+            onProgress: (n) => progress.update(n, total === 0 ? undefined : Math.min(1, n / total)),
+            onWaiting: (committed) =>
+              Output.note(
+                `Waiting for transactions that began before the last committed event (position ${Position.format(committed)}) to end`
+              )
           })
           yield* out.finish
           const millis = yield* progress.done
