@@ -48,7 +48,8 @@ import * as SqlTransaction from "./SqlTransaction.js"
 
 /**
  * The table options of an event store: `tables.events` (default `chronicle_events`) and `migrationsTable`, where its
- * migrations are recorded (default `chronicle_migrations`).
+ * migrations are recorded (default `chronicle_migrations` for the default events table, `<events>_migrations` for
+ * another, so that two stores in one database never share their migrations' record: `migrationsTableOf`).
  *
  * @since 0.1.0
  * @category models
@@ -66,6 +67,16 @@ export interface TableOptions {
  * @category constants
  */
 export const defaultTables: EventTables = { events: "chronicle_events", migrations: "chronicle_migrations" }
+
+/**
+ * The migrations table of an events table when none is named: `chronicle_migrations` for the default events table (as
+ * the first release made it), `<events>_migrations` for another.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const migrationsTableOf = (events: string): string =>
+  events === defaultTables.events ? defaultTables.migrations : `${events}_migrations`
 
 /**
  * The default interval at which live readers poll for appends made elsewhere.
@@ -89,7 +100,10 @@ export const tables = (
     SqlIdentifier.validatePair(
       dialect.identifiers,
       { option: "tables.events", name: options.tables?.events ?? defaultTables.events },
-      { option: "migrationsTable", name: options.migrationsTable ?? defaultTables.migrations }
+      {
+        option: "migrationsTable",
+        name: options.migrationsTable ?? migrationsTableOf(options.tables?.events ?? defaultTables.events)
+      }
     ),
     ([events, migrations]) => ({ events, migrations })
   )

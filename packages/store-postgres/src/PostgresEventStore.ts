@@ -66,7 +66,8 @@ export type MakeError = InvalidIdentifier | StorageError.StorageError
  * Options of a store.
  *
  * - `tables.events`: the events table (default `chronicle_events`); it also names the notification channel;
- * - `migrationsTable`: where the store's migrations are recorded (default `chronicle_migrations`);
+ * - `migrationsTable`: where the store's migrations are recorded (default `chronicle_migrations`, or
+ *   `<events>_migrations` when `tables.events` names another table);
  * - `pollInterval`: how often a live subscription reads the head when no notification came (default 100 ms);
  * - `listen`: whether live subscriptions `LISTEN` for appends made by other processes (default `true`; with `false`
  *   they rely on polling alone);

@@ -68,7 +68,8 @@ export type InvalidIdentifier = SqlIdentifier.InvalidIdentifier
  * Options of a store.
  *
  * - `tables.events`: the events table (default `chronicle_events`);
- * - `migrationsTable`: where the store's migrations are recorded (default `chronicle_migrations`);
+ * - `migrationsTable`: where the store's migrations are recorded (default `chronicle_migrations`, or
+ *   `<events>_migrations` when `tables.events` names another table);
  * - `pollInterval`: how often live subscriptions look for appends made by other processes (default 100 ms); appends
  *   made through the same store wake them at once;
  * - `busyTimeout`: SQLite's `busy_timeout`, how long a statement waits for another connection's lock before the store

@@ -63,6 +63,30 @@ describe("SqliteEventStore options", () => {
     })
   )
 
+  it.scoped("two stores with their own events tables in one file keep their own migrations' record", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir("two-stores")
+      const filename = path.join(dir, "db.sqlite")
+      const first = yield* build(SqliteEventStore.layerWithClient({ filename }))
+      yield* Context.get(first, EventStore.EventStore).append("two-1", [event(1)])
+      // A second store in the same file names only its events table: its migrations run on its own table.
+      const second = yield* build(SqliteEventStore.layerWithClient({ filename, tables: { events: "audit_events" } }))
+      yield* Context.get(second, EventStore.EventStore).append("two-1", [event(1), event(2)])
+      const sql = Context.get(second, SqlClient.SqlClient)
+      assert.includeMembers(yield* tableNames(sql), [
+        "chronicle_events",
+        "chronicle_migrations",
+        "audit_events",
+        "audit_events_migrations"
+      ])
+      const versions = yield* Effect.all([
+        Context.get(first, EventStore.EventStore).streamVersion("two-1"),
+        Context.get(second, EventStore.EventStore).streamVersion("two-1")
+      ])
+      assert.deepStrictEqual(versions, [1, 2])
+    })
+  )
+
   it.scoped("layerFromClient honours table names on an application's own client", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir("from-client")
