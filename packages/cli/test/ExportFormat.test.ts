@@ -64,6 +64,7 @@ describe("ExportFormat", () => {
       type: "T",
       data: { a: 1 },
       metadata: {},
+      tags: [],
       recordedAt: new Date(0)
     })
     assert.strictEqual(

@@ -31,6 +31,7 @@ describe("EventRows", () => {
         type: "Noted",
         data: { n: 1 },
         metadata: { user: "ada" },
+        tags: [],
         recordedAt: new Date(1_700_000_000_000)
       })
       assert.strictEqual(second!.version, 3)
