@@ -30,11 +30,12 @@ import {
   type EventStoreError,
   ExpectedVersion,
   Position,
+  Query,
   type StorageError,
   type StoreAdmin,
   type StreamId
 } from "@chronicle/core"
-import { type AdminEngine, AppendRule, Notifier, type StorageEngine } from "@chronicle/core/engine"
+import { type AdminEngine, AppendRule, ConditionRule, Notifier, type StorageEngine } from "@chronicle/core/engine"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -252,13 +253,91 @@ export const fromClient = (
           )
     )
 
+  // On a database whose conditional appends lock (PostgreSQL), an append of tagged events takes its shared locks too,
+  // so a conditional append whose condition matches them never checks while it writes.
+  const locking = sql.conditionLocks !== undefined
+  const unconditioned: StorageEngine.Condition = { query: Query.none, after: Position.start }
+
   const append = (request: StorageEngine.AppendRequest) =>
+    locking && request.events.some((event) => event.tags.length > 0)
+      ? Effect.map(appendMany([request], unconditioned), (results) => results[0]!)
+      : plainAppend(request)
+
+  const plainAppend = (request: StorageEngine.AppendRequest) =>
     (checked === undefined ? decided(request) : appendChecked(request, checked)).pipe(
       Effect.map(([result, wrote]) => {
         if (wrote) notifier.notify()
         return result
       }),
       Effect.catchTag("SqlError", SqlFault.fail("EventStore.append"))
+    )
+
+  /**
+   * A conditional or multi-stream append, in one transaction: the dialect's condition locks first (if any), then each
+   * stream's facts and the first event matching the condition (every committed one, past the global readers'
+   * horizon), decided by `ConditionRule.decideMany`; decided again on fresh facts while a unique index rejects it.
+   */
+  const manyAttempt = (
+    requests: ReadonlyArray<StorageEngine.AppendRequest>,
+    condition: StorageEngine.Condition | undefined
+  ) =>
+    SqlTransaction.run(client, dialect, (conn: Connection) => {
+      const run: Run = ([text, params]) => conn.executeValues(text, params)
+      const locks =
+        condition === undefined || sql.conditionLocks === undefined ? [] : sql.conditionLocks(requests, condition)
+      return Effect.uninterruptible(
+        Effect.gen(function* () {
+          for (const lock of locks) yield* run(lock)
+          const gathered: Array<AppendRule.Facts> = []
+          for (const request of requests) gathered.push(yield* facts(run, request))
+          const conflicting =
+            condition === undefined
+              ? undefined
+              : EventRows.firstMatch(
+                  yield* run(sql.readFiltered({ query: condition.query }, condition.after, 1, "committed")),
+                  position
+                )
+          const decision = ConditionRule.decideMany(requests, gathered, conflicting)
+          if (decision._tag === "Fail") return yield* Effect.fail(decision.error)
+          if (decision._tag === "Done") return [decision.results, false] as const
+          const results: Array<EventStore.AppendResult> = []
+          let wrote = false
+          for (let i = 0; i < requests.length; i++) {
+            const step = decision.decisions[i]!
+            if (step._tag === "Write") {
+              results.push(yield* write(run, requests[i]!, step.version))
+              wrote = true
+            } else if (step._tag === "Done") results.push(step.result)
+          }
+          return [results, wrote] as const
+        })
+      )
+    })
+
+  const appendMany = (
+    requests: ReadonlyArray<StorageEngine.AppendRequest>,
+    condition: StorageEngine.Condition | undefined
+  ) =>
+    manyAttempt(requests, condition).pipe(
+      Effect.retry({
+        while: (error) => isSqlError(error) && dialect.isUniqueViolation(error),
+        times: SqlTransaction.retries
+      }),
+      Effect.map(([results, wrote]) => {
+        if (wrote) notifier.notify()
+        return results
+      }),
+      Effect.catchTag("SqlError", SqlFault.fail("EventStore.append"))
+    )
+
+  const readFiltered = (filter: StorageEngine.EventFilter, after: Position.Position, limit: number) =>
+    Effect.flatMap(
+      Effect.catchTag(
+        query(sql.readFiltered(filter, after, limit, "global")),
+        "SqlError",
+        SqlFault.fail("EventStore.readAll")
+      ),
+      (rows) => EventRows.decode(rows, undefined, position)
     )
 
   const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
@@ -354,6 +433,8 @@ export const fromClient = (
 
   return {
     append,
+    appendMany,
+    readFiltered,
     readStream,
     readAll,
     streamVersion,

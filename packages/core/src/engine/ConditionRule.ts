@@ -60,7 +60,7 @@ export const failure = (event: Pick<RecordedEvent, "position" | "id" | "type" | 
 export const decideMany = (
   requests: ReadonlyArray<AppendRequest>,
   facts: ReadonlyArray<AppendRule.Facts>,
-  conflicting: RecordedEvent | undefined
+  conflicting: Pick<RecordedEvent, "position" | "id" | "type" | "streamId"> | undefined
 ): Decision => {
   const decisions: Array<AppendRule.Decision> = new Array(requests.length)
   let repeats = requests.length > 0

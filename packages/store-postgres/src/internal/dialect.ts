@@ -37,6 +37,7 @@
 import { type ExpectedVersion, Position } from "@chronicle/core"
 import { AppendRule, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlFault } from "@chronicle/sql"
+import * as Filtered from "./filtered.js"
 
 /**
  * A table name as an SQL identifier (names are validated plain identifiers: `[A-Za-z_][A-Za-z0-9_]*`).
@@ -59,18 +60,19 @@ const position: SqlDialect.PositionColumns = {
 }
 
 /** The columns of event rows (`EventRows`): the JSON columns read back as their text. */
-const eventColumns = "version, event_id, type, data::text, metadata::text, recorded_at, transaction_id, seq"
+const eventColumns = "version, event_id, type, data::text, metadata::text, recorded_at, tags::text, transaction_id, seq"
 
 /** The visibility rule of global reads: only transactions that have all ended. */
 const belowHorizon = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
 
-/** A batch's columns as arrays, for `unnest`, in this order: ids, types, data, metadata, recorded at. */
+/** A batch's columns as arrays, for `unnest`, in this order: ids, types, data, metadata, recorded at, tags. */
 const arrays = (events: ReadonlyArray<StorageEngine.PreparedEvent>) => {
   const ids: Array<string> = new Array(events.length)
   const types: Array<string> = new Array(events.length)
   const data: Array<string> = new Array(events.length)
   const metadata: Array<string> = new Array(events.length)
   const recordedAt: Array<number> = new Array(events.length)
+  const tags: Array<string | null> = new Array(events.length)
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     ids[i] = event.id
@@ -78,16 +80,17 @@ const arrays = (events: ReadonlyArray<StorageEngine.PreparedEvent>) => {
     data[i] = event.dataJson
     metadata[i] = event.metadataJson
     recordedAt[i] = event.recordedAt
+    tags[i] = event.tags.length === 0 ? null : JSON.stringify(event.tags)
   }
-  return [ids, types, data, metadata, recordedAt] as const
+  return [ids, types, data, metadata, recordedAt, tags] as const
 }
 
 /** `unnest` of the batch's arrays from parameter `$from`, numbered from 1 in batch order (`e.n`). */
 const batchFrom = (from: number) =>
-  `unnest($${from}::uuid[], $${from + 1}::text[], $${from + 2}::json[], $${from + 3}::json[], $${from + 4}::bigint[]) ` +
-  "WITH ORDINALITY AS e(event_id, type, data, metadata, recorded_at, n)"
+  `unnest($${from}::uuid[], $${from + 1}::text[], $${from + 2}::json[], $${from + 3}::json[], $${from + 4}::bigint[], $${from + 5}::json[]) ` +
+  "WITH ORDINALITY AS e(event_id, type, data, metadata, recorded_at, tags, n)"
 
-const insertColumns = "(stream_id, version, event_id, type, data, metadata, recorded_at)"
+const insertColumns = "(stream_id, version, event_id, type, data, metadata, recorded_at, tags)"
 
 /**
  * The lowest and highest version an expectation accepts, as parameters.
@@ -114,6 +117,8 @@ export const channel = (tables: SqlDialect.EventTables): string => tables.events
  */
 export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDialect.EventStatements> => {
   const table = quote(tables.events)
+  const tagsTable = quote(`${tables.events}_tags`)
+  const indexTags = quote(`${tables.events}_index_tags`)
   const streamVersion = `SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = $1`
   const storedIds = `SELECT event_id, version, type, data::text, transaction_id, seq FROM ${table} WHERE stream_id = $1 AND event_id = ANY($2::uuid[])`
   const readForward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = $1 AND version >= $2 AND version <= $3 ORDER BY version ASC LIMIT $4`
@@ -126,12 +131,12 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
   // Rows are inserted in batch order (`ORDER BY e.n`), so their sequence numbers increase with their versions.
   const insert =
     `INSERT INTO ${table} ${insertColumns} ` +
-    `SELECT $1, $2::bigint + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at FROM ${batchFrom(3)} ` +
+    `SELECT $1, $2::bigint + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags FROM ${batchFrom(3)} ` +
     "ORDER BY e.n RETURNING version, transaction_id, seq"
   const appendChecked =
     `WITH current AS (SELECT COALESCE(MAX(version), 0) AS version FROM ${table} WHERE stream_id = $1) ` +
     `INSERT INTO ${table} ${insertColumns} ` +
-    `SELECT $1, current.version + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at FROM current, ${batchFrom(4)} ` +
+    `SELECT $1, current.version + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags FROM current, ${batchFrom(4)} ` +
     "WHERE current.version BETWEEN $2 AND $3 ORDER BY e.n RETURNING version, transaction_id, seq"
   // Listings see what `readAll` sees (below the horizon), in code point order (the "C" collation), whatever the
   // database's default collation is.
@@ -161,6 +166,17 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
   UNIQUE (stream_id, version),
   UNIQUE (stream_id, event_id)
 )`
+      ],
+      // Tags as JSON on the event (read back with it), indexed by (tag, position) in a table a trigger fills, so every
+      // writer indexes them; types indexed by (type, position).
+      "2_tags": [
+        `ALTER TABLE ${table} ADD COLUMN tags json`,
+        `CREATE TABLE ${tagsTable} (tag text NOT NULL, transaction_id xid8 NOT NULL, seq bigint NOT NULL, PRIMARY KEY (tag, transaction_id, seq))`,
+        `CREATE FUNCTION ${indexTags}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
+          `INSERT INTO ${tagsTable} (tag, transaction_id, seq) SELECT value, NEW.transaction_id, NEW.seq FROM json_array_elements_text(NEW.tags); ` +
+          "RETURN NULL; END $$",
+        `CREATE TRIGGER ${indexTags} AFTER INSERT ON ${table} FOR EACH ROW WHEN (NEW.tags IS NOT NULL) EXECUTE FUNCTION ${indexTags}()`,
+        `CREATE INDEX ${quote(`${tables.events}_types`)} ON ${table} (type, transaction_id, seq)`
       ]
     },
     statements: {
@@ -176,6 +192,9 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
         return [readAll, [String(transaction), seq, limit]]
       },
       headPosition: [headPosition, []],
+      readFiltered: (filter, after, limit, scope) =>
+        Filtered.read({ table, tags: tagsTable, columns: eventColumns, horizon: belowHorizon }, filter, after, limit, scope),
+      conditionLocks: (requests, condition) => [Filtered.locks(requests, condition)],
       appendChecked: (request) => [
         appendChecked,
         [request.streamId, ...versionBounds(request.expectedVersion), ...arrays(request.events)]
