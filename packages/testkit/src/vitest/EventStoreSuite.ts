@@ -9,6 +9,7 @@ import type { Layer } from "effect"
 import { appendCases } from "./internal/appendCases.js"
 import { concurrencyCases } from "./internal/concurrencyCases.js"
 import { conditionCases } from "./internal/conditionCases.js"
+import { decisionCases } from "./internal/decisionCases.js"
 import { handlerCases } from "./internal/handlerCases.js"
 import { idempotencyCases } from "./internal/idempotencyCases.js"
 import { queryCases } from "./internal/queryCases.js"
@@ -38,5 +39,6 @@ export const eventStoreSuite = <E>(name: string, storeLayer: Layer.Layer<EventSt
     subscribeCases(it)
     queryCases(it)
     conditionCases(it)
+    decisionCases(it)
     handlerCases(it)
   })
