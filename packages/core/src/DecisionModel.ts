@@ -51,13 +51,24 @@ export interface DecisionModel<S, E> {
 export type StatesOf<P> = { readonly [K in keyof P]: P[K] extends Projection<infer S, infer _E> ? S : never }
 
 /**
+ * The events the projections of a record read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EventOf<P> = P[keyof P] extends Projection<infer _S, infer E> ? E : never
+
+/**
  * Combines named projections into one model: its query is the OR of theirs, and each event moves exactly the
  * projections whose query it matches.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = <E, P extends Record<string, Projection<any, E>>>(projections: P): DecisionModel<StatesOf<P>, E> => {
+// biome-ignore lint/suspicious/noExplicitAny: each projection has its own state and reads the same events; evolve takes both in, so unknown would not do
+export const make = <P extends Record<string, Projection<any, any>>>(
+  projections: P
+): DecisionModel<StatesOf<P>, EventOf<P>> => {
   const entries = Object.entries(projections)
   const initial = Object.fromEntries(entries.map(([name, projection]) => [name, projection.initial])) as StatesOf<P>
   return {

@@ -109,7 +109,10 @@ export interface EventStatements {
     scope: "global" | "committed"
   ) => Query
   readonly conditionLocks?:
-    | ((requests: ReadonlyArray<StorageEngine.AppendRequest>, condition: StorageEngine.Condition) => ReadonlyArray<Query>)
+    | ((
+        requests: ReadonlyArray<StorageEngine.AppendRequest>,
+        condition: StorageEngine.Condition
+      ) => ReadonlyArray<Query>)
     | undefined
   readonly headPosition: Query
   readonly appendChecked?: ((request: StorageEngine.AppendRequest) => Query) | undefined

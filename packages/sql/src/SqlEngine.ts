@@ -30,7 +30,7 @@ import {
   type EventStoreError,
   ExpectedVersion,
   Position,
-  Query,
+  Query as EventQuery,
   type StorageError,
   type StoreAdmin,
   type StreamId
@@ -256,7 +256,7 @@ export const fromClient = (
   // On a database whose conditional appends lock (PostgreSQL), an append of tagged events takes its shared locks too,
   // so a conditional append whose condition matches them never checks while it writes.
   const locking = sql.conditionLocks !== undefined
-  const unconditioned: StorageEngine.Condition = { query: Query.none, after: Position.start }
+  const unconditioned: StorageEngine.Condition = { query: EventQuery.none, after: Position.start }
 
   const append = (request: StorageEngine.AppendRequest) =>
     locking && request.events.some((event) => event.tags.length > 0)

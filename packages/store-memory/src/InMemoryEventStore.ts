@@ -7,7 +7,7 @@
 import {
   EventStore,
   ExpectedVersion,
-  Position,
+  type Position,
   Query,
   type RecordedEvent,
   StoreAdmin,
@@ -162,7 +162,10 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
   }
 
   // Synchronous: the condition is read and the batches written with nothing in between.
-  const appendMany = (requests: ReadonlyArray<StorageEngine.AppendRequest>, condition: StorageEngine.Condition | undefined) =>
+  const appendMany = (
+    requests: ReadonlyArray<StorageEngine.AppendRequest>,
+    condition: StorageEngine.Condition | undefined
+  ) =>
     Effect.suspend((): ReturnType<StorageEngine.StorageEngine["appendMany"]> => {
       const entries = requests.map((request) => streams.get(request.streamId))
       const facts = requests.map((request, i) => ({
@@ -180,7 +183,9 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
         case "Write":
           return Effect.succeed(
             decision.decisions.map((d, i) =>
-              d._tag === "Write" ? write(requests[i]!, entries[i], d.version) : (d as { result: EventStore.AppendResult }).result
+              d._tag === "Write"
+                ? write(requests[i]!, entries[i], d.version)
+                : (d as { result: EventStore.AppendResult }).result
             )
           )
       }

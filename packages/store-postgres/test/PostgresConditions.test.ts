@@ -49,7 +49,9 @@ describe("PostgreSQL conditional appends, interleaved", () => {
           .pipe(Effect.fork)
         yield* Deferred.await(checked)
         const second = yield* store
-          .append("second", claim("b"), { condition: { failIfEventsMatch: Query.item({ tags: ["a"] }), after: marker } })
+          .append("second", claim("b"), {
+            condition: { failIfEventsMatch: Query.item({ tags: ["a"] }), after: marker }
+          })
           .pipe(Effect.either, Effect.fork)
         yield* Effect.sleep("300 millis")
         assert.isTrue(Option.isNone(yield* Fiber.poll(second)), "the second writer waits for the first's locks")

@@ -109,7 +109,10 @@ export interface EventFilter {
 export interface StorageEngine {
   readonly append: (
     request: AppendRequest
-  ) => Effect.Effect<EventStore.AppendResult, WrongExpectedVersion | DuplicateEventId | StorageError>
+  ) => Effect.Effect<
+    EventStore.AppendResult,
+    WrongExpectedVersion | DuplicateEventId | AppendConditionFailed | StorageError
+  >
   readonly readStream: (
     streamId: StreamId.StreamId,
     range: StreamRange

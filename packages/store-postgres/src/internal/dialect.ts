@@ -193,7 +193,13 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
       },
       headPosition: [headPosition, []],
       readFiltered: (filter, after, limit, scope) =>
-        Filtered.read({ table, tags: tagsTable, columns: eventColumns, horizon: belowHorizon }, filter, after, limit, scope),
+        Filtered.read(
+          { table, tags: tagsTable, columns: eventColumns, horizon: belowHorizon },
+          filter,
+          after,
+          limit,
+          scope
+        ),
       conditionLocks: (requests, condition) => [Filtered.locks(requests, condition)],
       appendChecked: (request) => [
         appendChecked,

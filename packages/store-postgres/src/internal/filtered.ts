@@ -52,8 +52,7 @@ export const read = (
     return `$${params.length}`
   }
   const [afterTx, afterSeq] = PositionEncoding.toPair(after)
-  const [untilTx, untilSeq] =
-    filter.until === undefined ? beyond : PositionEncoding.toPair(filter.until).map(String)
+  const [untilTx, untilSeq] = filter.until === undefined ? beyond : PositionEncoding.toPair(filter.until).map(String)
   const from = `(${param(String(afterTx))}::xid8, ${param(afterSeq)}::bigint)`
   const to = `(${param(String(untilTx))}::xid8, ${param(untilSeq)}::bigint)`
   const bounds = (alias: string) => {
@@ -115,7 +114,8 @@ export const locks = (
   const keys = new Map<string, boolean>()
   for (const item of condition.query.items) {
     if (item.tags !== undefined && item.tags.length > 0) keys.set(`tag:${[...item.tags].sort()[0]}`, true)
-    else if (item.types !== undefined && item.types.length > 0) for (const type of item.types) keys.set(`type:${type}`, true)
+    else if (item.types !== undefined && item.types.length > 0)
+      for (const type of item.types) keys.set(`type:${type}`, true)
     else keys.set(everything, true)
   }
   const share = (key: string) => {

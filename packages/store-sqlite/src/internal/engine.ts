@@ -120,11 +120,14 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
   const appendMany = (
     requests: ReadonlyArray<StorageEngine.AppendRequest>,
     condition: StorageEngine.Condition | undefined
-  ) => Effect.catchTag(access.write(appendManyBody(requests, condition)), "SqlError", SqlFault.fail("EventStore.append"))
+  ) =>
+    Effect.catchTag(access.write(appendManyBody(requests, condition)), "SqlError", SqlFault.fail("EventStore.append"))
 
   const readFiltered = (filter: StorageEngine.EventFilter, after: Position.Position, limit: number) =>
     Effect.catchTag(
-      access.read((db) => EventRows.decode(db.rows(...sql.readFiltered(filter, after, limit, "global")), undefined, position)),
+      access.read((db) =>
+        EventRows.decode(db.rows(...sql.readFiltered(filter, after, limit, "global")), undefined, position)
+      ),
       "SqlError",
       SqlFault.fail("EventStore.readAll")
     )

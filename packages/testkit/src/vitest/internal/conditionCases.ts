@@ -92,7 +92,13 @@ export const conditionCases = (it: It) => {
       const b = uniqueStream("many-b")
       const results = yield* EventStore.appendMany([
         { streamId: a, events: [{ type: "Seen", data: { n: 1 } }], expectedVersion: ExpectedVersion.noStream },
-        { streamId: b, events: [{ type: "Seen", data: { n: 2 } }, { type: "Seen", data: { n: 3 } }] }
+        {
+          streamId: b,
+          events: [
+            { type: "Seen", data: { n: 2 } },
+            { type: "Seen", data: { n: 3 } }
+          ]
+        }
       ])
       assert.deepStrictEqual(
         results.map((r) => r.version),
@@ -195,9 +201,11 @@ export const conditionCases = (it: It) => {
         Effect.gen(function* () {
           const { events, marker } = yield* readQuery(query)
           if (events.length > 0) return false
-          yield* EventStore.append(uniqueStream(`user-${user}`), [
-            { type: "UsernameClaimed", data: { user }, tags: [name] }
-          ], { condition: { failIfEventsMatch: query, after: marker } })
+          yield* EventStore.append(
+            uniqueStream(`user-${user}`),
+            [{ type: "UsernameClaimed", data: { user }, tags: [name] }],
+            { condition: { failIfEventsMatch: query, after: marker } }
+          )
           return true
         }).pipe(Effect.catchTag("AppendConditionFailed", () => Effect.succeed(false)))
       const claims = yield* Effect.all(

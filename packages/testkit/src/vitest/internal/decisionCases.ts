@@ -36,9 +36,7 @@ const transfer = (from: string, to: string, amount: number) =>
     (state) =>
       state.from < amount
         ? Either.left(new Insufficient({ balance: state.from }))
-        : Either.right([
-            { streamId: `transfer-${from}`, events: [{ _tag: "Moved", from, to, amount } as const] }
-          ]),
+        : Either.right([{ streamId: `transfer-${from}`, events: [{ _tag: "Moved", from, to, amount } as const] }]),
     { codec, tagsOf }
   )
 
@@ -49,7 +47,10 @@ export const decisionCases = (it: It) => {
       const [a, b] = [uniqueTag("a"), uniqueTag("b")]
       yield* DecisionModel.handle(
         DecisionModel.make({ a: balance(a) }),
-        () => Either.right([{ streamId: `deposit-${a}`, events: [{ _tag: "Deposited", account: a, amount: 10 } as const] }]),
+        () =>
+          Either.right([
+            { streamId: `deposit-${a}`, events: [{ _tag: "Deposited", account: a, amount: 10 } as const] }
+          ]),
         { codec, tagsOf }
       )
       yield* transfer(a, b, 4)
@@ -65,7 +66,10 @@ export const decisionCases = (it: It) => {
       const accounts = Array.from({ length: 4 }, () => uniqueTag("acct"))
       for (const account of accounts) {
         yield* EventStore.append(`deposit-${account}`, [
-          { ...Either.getOrThrow(codec.encode({ _tag: "Deposited", account, amount: 50 })), tags: tagsOf({ _tag: "Deposited", account, amount: 50 }) }
+          {
+            ...Either.getOrThrow(codec.encode({ _tag: "Deposited", account, amount: 50 })),
+            tags: tagsOf({ _tag: "Deposited", account, amount: 50 })
+          }
         ])
       }
       const moves = yield* Effect.all(

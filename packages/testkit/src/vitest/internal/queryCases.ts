@@ -1,4 +1,4 @@
-import { EventStore, Position, Query } from "@chronicle/core"
+import { EventStore, Position, Query, type RecordedEvent } from "@chronicle/core"
 import { assert, type Vitest } from "@effect/vitest"
 import { Chunk, Deferred, Effect, Fiber, Stream } from "effect"
 import { increasing, readAllFrom, readStreamAll, uniqueStream } from "./fixtures.js"
@@ -9,7 +9,14 @@ type It = Vitest.MethodsNonLive<EventStore.EventStore>
 export const uniqueTag = (label: string): string => `${label}:${crypto.randomUUID()}`
 
 /** The events a query read returns, and its marker. */
-export const readQuery = (query: Query.Query, options?: EventStore.ReadOptions) =>
+export const readQuery = (
+  query: Query.Query,
+  options?: EventStore.ReadOptions
+): Effect.Effect<
+  { readonly events: ReadonlyArray<RecordedEvent.RecordedEvent>; readonly marker: Position.Position },
+  EventStore.ReadError,
+  EventStore.EventStore
+> =>
   Effect.flatMap(EventStore.read(query, options), ({ events, marker }) =>
     Effect.map(Stream.runCollect(events), (events) => ({ events: Chunk.toReadonlyArray(events), marker }))
   )
@@ -77,8 +84,14 @@ export const queryCases = (it: It) => {
       assert.deepStrictEqual(yield* numbers(Query.item({ tags: [a, b] })), [2, 3])
       assert.deepStrictEqual(yield* numbers(Query.item({ types: ["Noted"], tags: [a, b] })), [2])
       assert.deepStrictEqual(yield* numbers(Query.item({ types: ["Other", "Noted"], tags: [b] })), [2, 3, 5])
-      assert.deepStrictEqual(yield* numbers(Query.items([{ types: [type] }, { tags: [b], types: ["Noted"] }])), [2, 4, 5])
-      assert.deepStrictEqual(yield* numbers(Query.items([{ types: [type] }, { tags: [a] }]), { pageSize: 1 }), [1, 2, 3, 4])
+      assert.deepStrictEqual(
+        yield* numbers(Query.items([{ types: [type] }, { tags: [b], types: ["Noted"] }])),
+        [2, 4, 5]
+      )
+      assert.deepStrictEqual(
+        yield* numbers(Query.items([{ types: [type] }, { tags: [a] }]), { pageSize: 1 }),
+        [1, 2, 3, 4]
+      )
       assert.deepStrictEqual(yield* numbers(Query.none), [])
       const all = yield* readQuery(Query.all, { after: start })
       const mine = all.events.filter((e) => e.streamId === id)
@@ -188,7 +201,9 @@ export const queryCases = (it: It) => {
       const store = yield* EventStore.EventStore
       const category = `Sub${crypto.randomUUID().slice(0, 8)}-`
       const start = yield* store.headPosition
-      const fiber = yield* store.subscribe({ after: start, category }).pipe(Stream.take(3), Stream.runCollect, Effect.fork)
+      const fiber = yield* store
+        .subscribe({ after: start, category })
+        .pipe(Stream.take(3), Stream.runCollect, Effect.fork)
       for (let i = 0; i < 3; i++) {
         yield* EventStore.append(uniqueStream("noise"), [{ type: "Noted", data: { i } }])
         yield* EventStore.append(`${category}${i}`, [{ type: "Noted", data: { i } }])
