@@ -74,9 +74,12 @@ export interface PositionColumns {
  * - `readFiltered`: one page of `readAll` restricted to a filter (a query or a category, up to `until`), through the
  *   tag and type indexes; with `scope` `"committed"` (an append condition's check, inside the append's transaction),
  *   every committed event, without the visibility rule of global reads;
- * - `conditionLocks` (optional): statements run first in a conditional append's transaction, for a database whose
- *   transactions do not exclude each other (PostgreSQL): after them, no transaction that could write an event
- *   matching the condition, or check a condition the batch's events match, runs its check or write at the same time;
+ * - `conditionLocks` (optional): statements run first in every append's transaction (a plain one's under the condition
+ *   `Query.none`), for a database whose transactions do not exclude each other (PostgreSQL): after them, no
+ *   transaction that could write an event matching the condition, or check a condition the batch's events match, runs
+ *   its check or write at the same time; `appendChecked` then takes the batch's locks in its one statement;
+ * - `transactionWrote` (optional, with `conditionLocks`): one row, one boolean, whether the application's transaction
+ *   has written before (its position is then fixed before the locks, so a conditional append in it is refused);
  * - `headPosition`: at most one row, the position columns of the last event (no row or zeros when there is none);
  * - `appendChecked` (optional): one statement that is a whole append on its own, for a database where one statement
  *   outside a transaction is its own transaction (one round trip instead of a transaction's four): it reads the
@@ -114,6 +117,7 @@ export interface EventStatements {
         condition: StorageEngine.Condition
       ) => ReadonlyArray<Query>)
     | undefined
+  readonly transactionWrote?: Query | undefined
   readonly headPosition: Query
   readonly appendChecked?: ((request: StorageEngine.AppendRequest) => Query) | undefined
   readonly listStreams: (range: AdminEngine.StreamsRange) => Query

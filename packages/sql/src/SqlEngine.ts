@@ -28,6 +28,7 @@
 import {
   type EventStore,
   type EventStoreError,
+  EventStoreError as Errors,
   ExpectedVersion,
   Position,
   Query as EventQuery,
@@ -213,11 +214,21 @@ export const fromClient = (
     }
   }
 
-  /** One try, in one transaction. */
+  const unconditioned: StorageEngine.Condition = { query: EventQuery.none, after: Position.start }
+  /** The dialect's locks of an append (a plain one's under `Query.none`), if it has any. */
+  const locksOf = (requests: ReadonlyArray<StorageEngine.AppendRequest>, condition: StorageEngine.Condition) =>
+    sql.conditionLocks === undefined ? [] : sql.conditionLocks(requests, condition)
+
+  /** One try, in one transaction: the append's locks, its facts, the rule's decision. */
   const attempt = (request: StorageEngine.AppendRequest) =>
     SqlTransaction.run(client, dialect, (conn: Connection) => {
       const run: Run = ([text, params]) => conn.executeValues(text, params)
-      return Effect.uninterruptible(Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts)))
+      return Effect.uninterruptible(
+        Effect.zipRight(
+          Effect.forEach(locksOf([request], unconditioned), run, { discard: true }),
+          Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts))
+        )
+      )
     })
 
   /** The append decided by the rule, in a transaction; tried again on fresh facts while a unique index rejects it. */
@@ -253,17 +264,7 @@ export const fromClient = (
           )
     )
 
-  // On a database whose conditional appends lock (PostgreSQL), an append of tagged events takes its shared locks too,
-  // so a conditional append whose condition matches them never checks while it writes.
-  const locking = sql.conditionLocks !== undefined
-  const unconditioned: StorageEngine.Condition = { query: EventQuery.none, after: Position.start }
-
   const append = (request: StorageEngine.AppendRequest) =>
-    locking && request.events.some((event) => event.tags.length > 0)
-      ? Effect.map(appendMany([request], unconditioned), (results) => results[0]!)
-      : plainAppend(request)
-
-  const plainAppend = (request: StorageEngine.AppendRequest) =>
     (checked === undefined ? decided(request) : appendChecked(request, checked)).pipe(
       Effect.map(([result, wrote]) => {
         if (wrote) notifier.notify()
@@ -271,6 +272,27 @@ export const fromClient = (
       }),
       Effect.catchTag("SqlError", SqlFault.fail("EventStore.append"))
     )
+
+  /**
+   * Refuses a conditional append inside an application's transaction that has written before, on a database that
+   * says so (`transactionWrote`): its events' positions were fixed before its locks, so they could sort before those
+   * of a conditional append that checked without seeing them.
+   */
+  const firstWrite = (run: Run, condition: StorageEngine.Condition) =>
+    sql.transactionWrote === undefined
+      ? Effect.void
+      : Effect.flatMap(run(sql.transactionWrote), (rows) =>
+          rows[0]?.[0] === true
+            ? Effect.fail(
+                new Errors.InvalidArgument({
+                  argument: "condition",
+                  value: JSON.stringify(condition.query.items),
+                  reason:
+                    "a conditional append inside a transaction must be the transaction's first write (it has written before)"
+                })
+              )
+            : Effect.void
+        )
 
   /**
    * A conditional or multi-stream append, in one transaction: the dialect's condition locks first (if any), then each
@@ -283,11 +305,10 @@ export const fromClient = (
   ) =>
     SqlTransaction.run(client, dialect, (conn: Connection) => {
       const run: Run = ([text, params]) => conn.executeValues(text, params)
-      const locks =
-        condition === undefined || sql.conditionLocks === undefined ? [] : sql.conditionLocks(requests, condition)
       return Effect.uninterruptible(
         Effect.gen(function* () {
-          for (const lock of locks) yield* run(lock)
+          if (condition !== undefined) yield* firstWrite(run, condition)
+          for (const lock of locksOf(requests, condition ?? unconditioned)) yield* run(lock)
           const gathered: Array<AppendRule.Facts> = []
           for (const request of requests) gathered.push(yield* facts(run, request))
           const conflicting =

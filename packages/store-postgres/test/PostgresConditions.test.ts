@@ -2,28 +2,18 @@
 // check and its commit (inside the application's transaction) holds its advisory locks, so a second writer whose
 // condition matches the first's events — and whose events the first's condition matches — waits, then sees the first's
 // event and fails. Beside it, the same interleaving with a check on sequence numbers alone lets both commit, the later
-// sequence first.
-import { EventStore, Position, Query } from "@chronicle/core"
+// sequence first. Plain appends of untagged events take their shared locks too (in their one statement), so a
+// condition that selects by type alone holds against them; a conditional append after a write of the application's
+// transaction is refused.
+import { Position, Query } from "@chronicle/core"
 import { testDatabase } from "@chronicle/postgres-server/vitest"
 import { assert, describe, it } from "@effect/vitest"
-import * as SqlClient from "@effect/sql/SqlClient"
-import { PgClient } from "@effect/sql-pg"
-import { Context, Deferred, Effect, Fiber, Layer, Option, Redacted } from "effect"
-import { PostgresEventStore } from "../src/index.js"
+import { Deferred, Effect, Fiber, Option } from "effect"
+import { applicationClient, openOver } from "./fixtures/applicationClient.js"
 
 const url = await testDatabase("conditions")
-const application = Layer.suspend(() => PgClient.layer({ url: Redacted.make(url) }))
-
-const open = (label: string) =>
-  Effect.gen(function* () {
-    const context = yield* Layer.build(
-      Layer.provideMerge(
-        PostgresEventStore.layerFromClient({ tables: { events: `${label}_events` }, migrationsTable: `${label}_m` }),
-        application
-      )
-    )
-    return { store: Context.get(context, EventStore.EventStore), sql: Context.get(context, SqlClient.SqlClient) }
-  })
+const application = applicationClient(url)
+const open = (label: string) => openOver(application, label)
 
 const claim = (tag: string) => [{ type: "Claimed", data: {}, tags: [tag] }]
 
@@ -113,5 +103,102 @@ describe("PostgreSQL conditional appends, interleaved", () => {
         assert.strictEqual(refused._tag, "AppendConditionFailed")
       })
     )
+  )
+
+  /** Pauses `body` inside the application's transaction until `release`, signalling `started` once it has run. */
+  const paused = <A, E>(
+    body: Effect.Effect<A, E>,
+    started: Deferred.Deferred<void>,
+    release: Deferred.Deferred<void>
+  ) =>
+    Effect.flatMap(open("paused"), ({ sql }) =>
+      sql.withTransaction(
+        Effect.tap(body, () => Effect.zipRight(Deferred.succeed(started, undefined), Deferred.await(release)))
+      )
+    )
+
+  const waiting = <A, E>(fiber: Fiber.Fiber<A, E>, what: string) =>
+    Effect.zipRight(
+      Effect.sleep("300 millis"),
+      Effect.map(Fiber.poll(fiber), (polled) => assert.isTrue(Option.isNone(polled), what))
+    )
+
+  it.live("a type-only condition fails against a plain untagged append queued before it", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const { store } = yield* open("typed")
+        const booked = [{ type: "Booked", data: {} }]
+        const byType = { failIfEventsMatch: Query.item({ types: ["Booked"] }), after: yield* store.headPosition }
+        // A conditional writer on the same type holds its lock while the others queue behind it.
+        const started = yield* Deferred.make<void>()
+        const release = yield* Deferred.make<void>()
+        const holder = yield* paused(
+          store.append("typed-holder", [{ type: "Noted", data: {} }], { condition: byType }),
+          started,
+          release
+        ).pipe(Effect.fork)
+        yield* Deferred.await(started)
+        const plain = yield* store.append("typed-plain", booked).pipe(Effect.fork)
+        yield* waiting(plain, "the plain append waits for the conditional writer's lock on its type")
+        const conditional = yield* store
+          .append("typed-conditional", booked, { condition: byType })
+          .pipe(Effect.either, Effect.fork)
+        yield* waiting(conditional, "the second conditional writer waits too")
+        yield* Deferred.succeed(release, undefined)
+        const held = yield* Fiber.join(holder)
+        const written = yield* Fiber.join(plain)
+        assert.isTrue(Position.isAfter(written.positions[0]!, held.positions[0]!), "the plain append sorts after")
+        const outcome = yield* Fiber.join(conditional)
+        assert.isTrue(outcome._tag === "Left" && outcome.left._tag === "AppendConditionFailed")
+        if (outcome._tag === "Left" && outcome.left._tag === "AppendConditionFailed") {
+          assert.strictEqual(outcome.left.streamId, "typed-plain")
+        }
+        assert.strictEqual(yield* store.streamVersion("typed-conditional"), 0)
+      })
+    )
+  )
+
+  it.live("a type-only conditional append waits for a plain untagged append's transaction, then fails", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const { store } = yield* open("joined")
+        const marker = yield* store.headPosition
+        const started = yield* Deferred.make<void>()
+        const release = yield* Deferred.make<void>()
+        const plain = yield* paused(
+          store.append("joined-plain", [{ type: "Booked", data: {} }]),
+          started,
+          release
+        ).pipe(Effect.fork)
+        yield* Deferred.await(started)
+        const conditional = yield* store
+          .append("joined-conditional", [{ type: "Booked", data: {} }], {
+            condition: { failIfEventsMatch: Query.item({ types: ["Booked"] }), after: marker }
+          })
+          .pipe(Effect.either, Effect.fork)
+        yield* waiting(conditional, "the conditional append waits for the plain append's shared lock")
+        yield* Deferred.succeed(release, undefined)
+        yield* Fiber.join(plain)
+        const outcome = yield* Fiber.join(conditional)
+        assert.isTrue(outcome._tag === "Left" && outcome.left._tag === "AppendConditionFailed")
+      })
+    )
+  )
+
+  it.scoped("a conditional append after a write of the application's transaction is refused", () =>
+    Effect.gen(function* () {
+      const { sql, store } = yield* open("second")
+      const condition = { failIfEventsMatch: Query.item({ tags: ["x"] }), after: yield* store.headPosition }
+      const refused = yield* Effect.flip(
+        sql.withTransaction(
+          Effect.zipRight(store.append("second-a", claim("y")), store.append("second-b", claim("x"), { condition }))
+        )
+      )
+      assert.strictEqual(refused._tag, "InvalidArgument")
+      assert.strictEqual(yield* store.streamVersion("second-a"), 0)
+      // As the transaction's first write, it commits.
+      yield* sql.withTransaction(store.append("second-b", claim("x"), { condition }))
+      assert.strictEqual(yield* store.streamVersion("second-b"), 1)
+    })
   )
 })

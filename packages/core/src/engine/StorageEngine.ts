@@ -129,7 +129,7 @@ export interface StorageEngine {
     condition: Condition | undefined
   ) => Effect.Effect<
     ReadonlyArray<EventStore.AppendResult>,
-    WrongExpectedVersion | DuplicateEventId | AppendConditionFailed | StorageError
+    WrongExpectedVersion | DuplicateEventId | AppendConditionFailed | InvalidArgument | StorageError
   >
   readonly readFiltered: (
     filter: EventFilter,

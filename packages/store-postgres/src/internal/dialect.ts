@@ -17,8 +17,8 @@
  * sequence: a sequence number can be drawn before its transaction has an id (nextval runs before the insert that
  * assigns it), so a transaction can hold a lower number and a higher id than one a reader has already passed.
  *
- * **Appends** are one statement outside a transaction (`appendChecked`): read the stream's version, check the
- * expectation, insert the whole batch from `unnest` arrays, return the versions and positions; when the check fails or
+ * **Appends** are one statement outside a transaction (`appendChecked`): take the batch's shared advisory locks
+ * (`filtered.ts`), read the stream's version, check the expectation, insert the whole batch from `unnest` arrays, return the versions and positions; when the check fails or
  * a unique index refuses a row, the shared engine decides by the rule in a `BEGIN` (read committed) transaction, where
  * the unique indexes on (stream_id, version) and (stream_id, event_id) catch facts that went stale. Event data and
  * metadata are `json` columns (kept as the text the store front serialized, byte for byte; never `jsonb`, which
@@ -133,11 +133,15 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
     `INSERT INTO ${table} ${insertColumns} ` +
     `SELECT $1, $2::bigint + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags FROM ${batchFrom(3)} ` +
     "ORDER BY e.n RETURNING version, transaction_id, seq"
+  // The batch's shared advisory locks first (the `WHERE` waits for `locks`, an uncorrelated subquery evaluated once
+  // before any row is inserted), so a conditional append whose condition matches the batch never checks while it
+  // writes; the statement is its own transaction, so the locks hold until its commit.
   const appendChecked =
-    `WITH current AS (SELECT COALESCE(MAX(version), 0) AS version FROM ${table} WHERE stream_id = $1) ` +
+    `WITH ${Filtered.sharedLocksCte("$10")}, ` +
+    `current AS (SELECT COALESCE(MAX(version), 0) AS version FROM ${table} WHERE stream_id = $1) ` +
     `INSERT INTO ${table} ${insertColumns} ` +
     `SELECT $1, current.version + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags FROM current, ${batchFrom(4)} ` +
-    "WHERE current.version BETWEEN $2 AND $3 ORDER BY e.n RETURNING version, transaction_id, seq"
+    "WHERE (SELECT taken FROM locks) >= 0 AND current.version BETWEEN $2 AND $3 ORDER BY e.n RETURNING version, transaction_id, seq"
   // Listings see what `readAll` sees (below the horizon), in code point order (the "C" collation), whatever the
   // database's default collation is.
   const listStreams =
@@ -203,8 +207,14 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
       conditionLocks: (requests, condition) => [Filtered.locks(requests, condition)],
       appendChecked: (request) => [
         appendChecked,
-        [request.streamId, ...versionBounds(request.expectedVersion), ...arrays(request.events)]
+        [
+          request.streamId,
+          ...versionBounds(request.expectedVersion),
+          ...arrays(request.events),
+          Filtered.sharedKeys(request)
+        ]
       ],
+      transactionWrote: ["SELECT pg_current_xact_id_if_assigned() IS NOT NULL", []],
       listStreams: (range) => [listStreams, [range.after ?? "", range.prefix, range.limit]],
       totals: [totals, []],
       eventTypes: [eventTypes, []],

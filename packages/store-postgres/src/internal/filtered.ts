@@ -12,12 +12,13 @@
  * everything, each type, each tag. So a conditional append and any append whose events its condition could match
  * (which take a key it holds exclusively) never run their checks and writes at once: the later one takes its locks
  * after the earlier commits, then its transaction id (at its first insert, above the earlier's) and, in a fresh
- * statement, sees the earlier's events. Appends that take no key share every key.
+ * statement, sees the earlier's events. Every append takes them, plain ones too: a plain append shares its batch's keys
+ * inside its one statement (`sharedLocksCte`), or first in its transaction.
  *
  * @since 0.1.0
  * @internal
  */
-import type { Position } from "@chronicle/core"
+import { type Position, Query } from "@chronicle/core"
 import { PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
 import type { SqlDialect } from "@chronicle/sql"
 
@@ -102,17 +103,18 @@ export const read = (
 const everything = "all"
 
 /**
- * The statement that takes a conditional append's advisory locks (see the module's header).
+ * The advisory-lock keys of an append under a condition's query (`Query.none` for a plain append), each with whether it
+ * is taken exclusively (see the module's header).
  *
  * @since 0.1.0
  * @internal
  */
-export const locks = (
+export const lockKeys = (
   requests: ReadonlyArray<StorageEngine.AppendRequest>,
-  condition: StorageEngine.Condition
-): SqlDialect.Query => {
+  query: Query.Query
+): Map<string, boolean> => {
   const keys = new Map<string, boolean>()
-  for (const item of condition.query.items) {
+  for (const item of query.items) {
     if (item.tags !== undefined && item.tags.length > 0) keys.set(`tag:${[...item.tags].sort()[0]}`, true)
     else if (item.types !== undefined && item.types.length > 0)
       for (const type of item.types) keys.set(`type:${type}`, true)
@@ -128,10 +130,53 @@ export const locks = (
       for (const tag of event.tags) share(`tag:${tag}`)
     }
   }
+  return keys
+}
+
+/**
+ * The keys as a subquery with one row per key, `key` (hashed) and `exclusive`, in hash order, from the parameters
+ * `$keys` (text[]) and `$exclusive` (bool[]).
+ */
+const keyRows = (keys: string, exclusive: string) =>
+  "SELECT hashtextextended(k, 0) AS key, bool_or(x) AS exclusive " +
+  `FROM unnest(${keys}::text[], ${exclusive}::bool[]) AS u(k, x) GROUP BY 1 ORDER BY 1`
+
+/**
+ * The statement that takes an append's advisory locks (see the module's header).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const locks = (
+  requests: ReadonlyArray<StorageEngine.AppendRequest>,
+  condition: StorageEngine.Condition
+): SqlDialect.Query => {
+  const keys = lockKeys(requests, condition.query)
   return [
-    "SELECT CASE WHEN exclusive THEN pg_advisory_xact_lock(key) ELSE pg_advisory_xact_lock_shared(key) END FROM (" +
-      "SELECT hashtextextended(k, 0) AS key, bool_or(x) AS exclusive FROM unnest($1::text[], $2::bool[]) AS u(k, x) " +
-      "GROUP BY 1 ORDER BY 1) AS keys",
+    "SELECT CASE WHEN exclusive THEN pg_advisory_xact_lock(key) ELSE pg_advisory_xact_lock_shared(key) END " +
+      `FROM (${keyRows("$1", "$2")}) AS keys`,
     [[...keys.keys()], [...keys.values()]]
   ]
 }
+
+/**
+ * A CTE, `locks`, that takes a plain append's shared locks inside the append's own statement, from the parameter
+ * `$keys` (text[]): one row, `taken`, which the statement's `WHERE` references so that the locks are taken before
+ * anything is inserted (and so before the statement's transaction gets its id).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const sharedLocksCte = (keys: string): string =>
+  "locks AS (SELECT COUNT(pg_advisory_xact_lock_shared(key)) AS taken " +
+  `FROM (SELECT DISTINCT hashtextextended(k, 0) AS key FROM unnest(${keys}::text[]) AS k ORDER BY 1) AS keys)`
+
+/**
+ * The keys a plain append shares (for `sharedLocksCte`).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const sharedKeys = (request: StorageEngine.AppendRequest): ReadonlyArray<string> => [
+  ...lockKeys([request], Query.none).keys()
+]
