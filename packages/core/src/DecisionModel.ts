@@ -56,7 +56,7 @@ export type StatesOf<P> = { readonly [K in keyof P]: P[K] extends Projection<inf
  * @since 0.1.0
  * @category models
  */
-export type EventOf<P> = P[keyof P] extends Projection<infer _S, infer E> ? E : never
+export type EventOf<P> = { readonly [K in keyof P]: P[K] extends Projection<infer _S, infer E> ? E : never }[keyof P]
 
 /**
  * Combines named projections into one model: its query is the OR of theirs, and each event moves exactly the
@@ -131,15 +131,15 @@ export interface Append<E> {
 }
 
 /**
- * Options of `handle`: the codec, the tags of each event (`tagsOf`), and the retry schedule on a failed condition
- * (default `CommandHandler.defaultRetry`).
+ * Options of `handle`: the codec, the tags of each event (`tagsOf`, given the event and its stream), and the retry
+ * schedule on a failed condition (default `CommandHandler.defaultRetry`).
  *
  * @since 0.1.0
  * @category models
  */
 export interface Options<E extends { readonly _tag: string }> {
   readonly codec: EventCodec<E>
-  readonly tagsOf: (event: E) => ReadonlyArray<string>
+  readonly tagsOf: (event: E, streamId: string) => ReadonlyArray<string>
   readonly retry?: Schedule.Schedule<unknown, unknown>
 }
 
@@ -169,7 +169,7 @@ export const handle = <S, E extends { readonly _tag: string }, Err>(
       const events = yield* options.codec.encodeAll(append.events, { streamId: append.streamId })
       encoded.push({
         streamId: append.streamId,
-        events: events.map((event, i) => ({ ...event, tags: options.tagsOf(append.events[i]!) }))
+        events: events.map((event, i) => ({ ...event, tags: options.tagsOf(append.events[i]!, append.streamId) }))
       })
     }
     return yield* EventStore.appendMany(encoded, { condition: { failIfEventsMatch: model.query, after: marker } })
