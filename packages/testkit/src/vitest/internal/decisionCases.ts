@@ -1,6 +1,6 @@
 import { DecisionModel, EventCodec, EventStore, Query } from "@chronicle/core"
 import { assert, type Vitest } from "@effect/vitest"
-import { Effect, Either, Random, Schema, TestServices } from "effect"
+import { Effect, Either, FastCheck, Random, Runtime, Schema, TestServices } from "effect"
 import { uniqueTag } from "./queryCases.js"
 
 type It = Vitest.MethodsNonLive<EventStore.EventStore>
@@ -63,38 +63,93 @@ export const decisionCases = (it: It) => {
 
   it.effect("random concurrent transfers: no balance goes negative and money is conserved", () =>
     Effect.gen(function* () {
-      const accounts = Array.from({ length: 4 }, () => uniqueTag("acct"))
-      for (const account of accounts) {
-        yield* EventStore.append(`deposit-${account}`, [
-          {
-            ...Either.getOrThrow(codec.encode({ _tag: "Deposited", account, amount: 50 })),
-            tags: tagsOf({ _tag: "Deposited", account, amount: 50 })
-          }
-        ])
-      }
       const moves = yield* Effect.all(
         Array.from({ length: 24 }, () =>
-          Effect.all([Random.nextIntBetween(0, 4), Random.nextIntBetween(1, 4), Random.nextIntBetween(1, 40)])
+          Effect.all([
+            Random.nextIntBetween(0, 4),
+            Random.nextIntBetween(1, 4),
+            Random.nextIntBetween(1, 40),
+            Random.nextIntBetween(0, 4)
+          ])
         )
       )
-      const outcomes = yield* Effect.all(
-        moves.map(([from, offset, amount]) =>
-          Effect.either(transfer(accounts[from]!, accounts[(from + offset) % 4]!, amount))
-        ),
-        { concurrency: "unbounded" }
-      ).pipe(TestServices.provideLive)
-      const loaded = yield* DecisionModel.load(
-        DecisionModel.make(Object.fromEntries(accounts.map((a) => [a, balance(a)]))),
-        codec
-      )
-      const balances = Object.values(loaded.state) as ReadonlyArray<number>
+      const outcomes = yield* concurrentTransfers(4, moves)
       assert.isAbove(outcomes.filter(Either.isRight).length, 0)
-      for (const outcome of outcomes.filter(Either.isLeft)) assert.strictEqual(outcome.left._tag, "Insufficient")
-      for (const value of balances) assert.isAtLeast(value, 0)
-      assert.strictEqual(
-        balances.reduce((sum, value) => sum + value, 0),
-        200
-      )
     })
   )
+
+  it.effect(
+    "property: for random interleavings of concurrent transfers, balances stay non-negative and money is conserved",
+    () =>
+      Effect.gen(function* () {
+        const runtime = yield* Effect.runtime<EventStore.EventStore>()
+        // Accounts, then transfers (from, offset to the target, amount, how often it yields between its read and its
+        // append), all started at once.
+        const scenario = FastCheck.integer({ min: 2, max: 5 }).chain((accounts) =>
+          FastCheck.tuple(
+            FastCheck.constant(accounts),
+            FastCheck.array(
+              FastCheck.tuple(
+                FastCheck.nat(accounts - 1),
+                FastCheck.integer({ min: 1, max: accounts - 1 }),
+                FastCheck.integer({ min: 1, max: 60 }),
+                FastCheck.nat(4)
+              ),
+              { minLength: 1, maxLength: 16 }
+            )
+          )
+        )
+        yield* Effect.promise(() =>
+          FastCheck.assert(
+            FastCheck.asyncProperty(scenario, ([accounts, moves]) =>
+              Runtime.runPromise(runtime)(Effect.asVoid(concurrentTransfers(accounts, moves)))
+            ),
+            { numRuns: 12 }
+          )
+        )
+      })
+  )
 }
+
+/**
+ * Funds `count` fresh accounts with 50 each, runs the transfers at once (on the live clock, so retries back off for
+ * real; each yielding as often as it says between its read and its append), and checks the invariants: every failure is `Insufficient`, no balance is negative, the total is unchanged.
+ */
+const concurrentTransfers = (count: number, moves: ReadonlyArray<readonly [number, number, number, number]>) =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    // A store whose conditional appends first yield to the other fibers: the transfers interleave between their
+    // reads and their appends (on every store, the in-memory one too).
+    const yielding = (times: number): EventStore.EventStore["Type"] => ({
+      ...store,
+      appendMany: (appends, options) =>
+        Effect.zipRight(Effect.repeatN(Effect.yieldNow(), times), store.appendMany(appends, options))
+    })
+    const accounts = Array.from({ length: count }, () => uniqueTag("acct"))
+    for (const account of accounts) {
+      const deposited = { _tag: "Deposited", account, amount: 50 } as const
+      yield* EventStore.append(`deposit-${account}`, [
+        { ...Either.getOrThrow(codec.encode(deposited)), tags: tagsOf(deposited) }
+      ])
+    }
+    const outcomes = yield* Effect.all(
+      moves.map(([from, offset, amount, yields]) =>
+        Effect.either(transfer(accounts[from]!, accounts[(from + offset) % count]!, amount)).pipe(
+          Effect.provideService(EventStore.EventStore, yielding(yields))
+        )
+      ),
+      { concurrency: "unbounded" }
+    ).pipe(TestServices.provideLive)
+    const loaded = yield* DecisionModel.load(
+      DecisionModel.make(Object.fromEntries(accounts.map((a) => [a, balance(a)]))),
+      codec
+    )
+    const balances = Object.values(loaded.state) as ReadonlyArray<number>
+    for (const outcome of outcomes.filter(Either.isLeft)) assert.strictEqual(outcome.left._tag, "Insufficient")
+    for (const value of balances) assert.isAtLeast(value, 0)
+    assert.strictEqual(
+      balances.reduce((sum, value) => sum + value, 0),
+      50 * count
+    )
+    return outcomes
+  })
