@@ -2,7 +2,7 @@
  * PostgreSQL's filtered reads and the locks of conditional appends.
  *
  * Reads: the positions of each query item — through the tags' primary key (tag, transaction_id, seq), or the
- * (type, transaction_id, seq) index — each item's at most `limit`, joined by UNION, then their events in the global
+ * (type, transaction_id, seq) index, one range per type — each item's at most `limit`, joined by UNION, then their events in the global
  * order, at most `limit`; global reads stay below the horizon, as `readAll` does.
  *
  * Locks: transaction-level advisory locks on keys hashed from types and tags (`hashtextextended`), all taken in one
@@ -74,10 +74,14 @@ export const read = (
     const itemTags = item.tags ?? []
     const types = item.types === undefined || item.types.length === 0 ? undefined : item.types
     if (itemTags.length === 0) {
-      const typed = types === undefined ? "" : `type = ANY(${param(types)}::text[]) AND `
-      parts.push(
-        `(SELECT transaction_id, seq FROM ${table} WHERE ${typed}${bounds("")} ORDER BY transaction_id, seq LIMIT ${lim})`
-      )
+      // One part per type, each an ordered range of the (type, transaction_id, seq) index (`type = ANY` would not
+      // keep the order, and the planner would walk the primary key instead).
+      for (const type of types ?? [undefined]) {
+        const typed = type === undefined ? "" : `type = ${param(type)} AND `
+        parts.push(
+          `(SELECT transaction_id, seq FROM ${table} WHERE ${typed}${bounds("")} ORDER BY transaction_id, seq LIMIT ${lim})`
+        )
+      }
       continue
     }
     let text = `(SELECT t.transaction_id, t.seq FROM ${tags} t WHERE t.tag = ${param(itemTags[0])} AND ${bounds("t.")}`
