@@ -31,6 +31,17 @@ const appendUnder = (streamId: string, version: number, query: Query.Query, afte
     )
   })
 
+/** Runs `params.streams` writers at once; the events they wrote. */
+const everyWriter = <E, R>(params: Params, perWriter: number, writer: (n: number) => Effect.Effect<unknown, E, R>) =>
+  Effect.as(
+    Effect.forEach(
+      Array.from({ length: params.streams }, (_, n) => n),
+      writer,
+      { concurrency: "unbounded", discard: true }
+    ),
+    perWriter * params.streams
+  )
+
 /** 50 writers on tags of their own, each conditioned on its own tag after its last append. */
 const disjoint = (params: Params) =>
   Effect.gen(function* () {
@@ -45,12 +56,7 @@ const disjoint = (params: Params) =>
           after = result.positions[0]!
         }
       })
-    yield* Effect.forEach(
-      Array.from({ length: params.streams }, (_, n) => n),
-      writer,
-      { concurrency: "unbounded", discard: true }
-    )
-    return perWriter * params.streams
+    return yield* everyWriter(params, perWriter, writer)
   })
 
 /** 50 writers on one tag: read what it gained, append under the marker, on a failed condition read and try again. */
@@ -70,12 +76,7 @@ const hot = (params: Params) =>
           else if (written.left._tag !== "AppendConditionFailed") return yield* Effect.fail(written.left)
         }
       })
-    yield* Effect.forEach(
-      Array.from({ length: params.streams }, (_, n) => n),
-      writer,
-      { concurrency: "unbounded", discard: true }
-    )
-    return perWriter * params.streams
+    return yield* everyWriter(params, perWriter, writer)
   })
 
 /** `background` events round-robin over `streams` streams, each event tagged with its stream's tag. */

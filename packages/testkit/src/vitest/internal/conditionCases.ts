@@ -6,6 +6,18 @@ import { readQuery, uniqueTag } from "./queryCases.js"
 
 type It = Vitest.MethodsNonLive<EventStore.EventStore>
 
+/** Reads each query first, then runs every writer at once, each on its read's marker. */
+const racing = <A, E>(
+  queries: ReadonlyArray<Query.Query>,
+  writer: (marker: Position.Position, index: number) => Effect.Effect<A, E, EventStore.EventStore>
+) =>
+  Effect.flatMap(Effect.all(queries.map((query) => readQuery(query))), (reads) =>
+    Effect.all(
+      reads.map(({ marker }, i) => writer(marker, i)),
+      { concurrency: "unbounded" }
+    )
+  )
+
 /**
  * Conditional appends (the Dynamic Consistency Boundary): a condition fails when a matching event was stored after
  * its position, writes nothing, names the event; appends to several streams are atomic; concurrent writers whose
@@ -155,17 +167,15 @@ export const conditionCases = (it: It) => {
     Effect.gen(function* () {
       const tag = uniqueTag("hot")
       const query = Query.item({ tags: [tag] })
-      const reads = yield* Effect.all(Array.from({ length: 20 }, () => readQuery(query)))
-      const results = yield* Effect.all(
-        reads.map(({ marker }, i) =>
+      const results = yield* racing(
+        Array.from({ length: 20 }, () => query),
+        (marker, i) =>
           Effect.either(
             EventStore.appendMany(
               [{ streamId: uniqueStream(`hot-${i}`), events: [{ type: "Claimed", data: { i }, tags: [tag] }] }],
               { condition: { failIfEventsMatch: query, after: marker } }
             )
           )
-        ),
-        { concurrency: "unbounded" }
       )
       assert.strictEqual(results.filter(Either.isRight).length, 1)
       for (const failed of results.filter(Either.isLeft)) assert.strictEqual(failed.left._tag, "AppendConditionFailed")
@@ -176,14 +186,11 @@ export const conditionCases = (it: It) => {
   it.effect("concurrent writers with disjoint conditions all commit, at increasing positions (parallel writes)", () =>
     Effect.gen(function* () {
       const tags = Array.from({ length: 20 }, () => uniqueTag("disjoint"))
-      const reads = yield* Effect.all(tags.map((tag) => readQuery(Query.item({ tags: [tag] }))))
-      const results = yield* Effect.all(
-        reads.map(({ marker }, i) =>
-          EventStore.append(uniqueStream(`disjoint-${i}`), [{ type: "Claimed", data: { i }, tags: [tags[i]!] }], {
-            condition: { failIfEventsMatch: Query.item({ tags: [tags[i]!] }), after: marker }
-          })
-        ),
-        { concurrency: "unbounded" }
+      const queries = tags.map((tag) => Query.item({ tags: [tag] }))
+      const results = yield* racing(queries, (marker, i) =>
+        EventStore.append(uniqueStream(`disjoint-${i}`), [{ type: "Claimed", data: { i }, tags: [tags[i]!] }], {
+          condition: { failIfEventsMatch: queries[i]!, after: marker }
+        })
       )
       assert.strictEqual(results.length, 20)
       const read = yield* readQuery(Query.items(tags.map((tag) => ({ tags: [tag] }))))
