@@ -93,6 +93,22 @@ const batchFrom = (from: number) =>
 const insertColumns = "(stream_id, version, event_id, type, data, metadata, recorded_at, tags)"
 
 /**
+ * The name of an object that belongs to a table (`<table>_tags`, ...), within PostgreSQL's 63 bytes: when the table's
+ * name leaves no room for the suffix, its start, a hash of the whole name, then the suffix (PostgreSQL would cut the
+ * name short instead, and a cut `<table>_tags` could be the table's own name).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const companion = (table: string, suffix: string): string => {
+  const name = `${table}${suffix}`
+  if (name.length <= 63) return name
+  let hash = 0x811c9dc5
+  for (let i = 0; i < table.length; i++) hash = Math.imul(hash ^ table.charCodeAt(i), 0x01000193) >>> 0
+  return `${table.slice(0, 63 - suffix.length - 9)}_${hash.toString(16).padStart(8, "0")}${suffix}`
+}
+
+/**
  * The lowest and highest version an expectation accepts, as parameters.
  *
  * @since 0.1.0
@@ -117,8 +133,8 @@ export const channel = (tables: SqlDialect.EventTables): string => tables.events
  */
 export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDialect.EventStatements> => {
   const table = quote(tables.events)
-  const tagsTable = quote(`${tables.events}_tags`)
-  const indexTags = quote(`${tables.events}_index_tags`)
+  const tagsTable = quote(companion(tables.events, "_tags"))
+  const indexTags = quote(companion(tables.events, "_index_tags"))
   const streamVersion = `SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = $1`
   const storedIds = `SELECT event_id, version, type, data::text, transaction_id, seq FROM ${table} WHERE stream_id = $1 AND event_id = ANY($2::uuid[])`
   const readForward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = $1 AND version >= $2 AND version <= $3 ORDER BY version ASC LIMIT $4`
@@ -180,7 +196,7 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
           `INSERT INTO ${tagsTable} (tag, transaction_id, seq) SELECT value, NEW.transaction_id, NEW.seq FROM json_array_elements_text(NEW.tags); ` +
           "RETURN NULL; END $$",
         `CREATE TRIGGER ${indexTags} AFTER INSERT ON ${table} FOR EACH ROW WHEN (NEW.tags IS NOT NULL) EXECUTE FUNCTION ${indexTags}()`,
-        `CREATE INDEX ${quote(`${tables.events}_types`)} ON ${table} (type, transaction_id, seq)`
+        `CREATE INDEX ${quote(companion(tables.events, "_types"))} ON ${table} (type, transaction_id, seq)`
       ]
     },
     statements: {
