@@ -138,5 +138,9 @@ export const workloads: Readonly<Record<WorkloadName, BarePgWorkload>> = {
   "read-all-1m": none,
   "read-all-1m-heap64": none,
   "load-100k": none,
-  "load-100k-snapshot": none
+  "load-100k-snapshot": none,
+  // Conditional appends and reads by query are Chronicle's.
+  "append-conditional": none,
+  "append-conditional-hot": none,
+  "read-tag": none
 }

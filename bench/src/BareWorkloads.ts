@@ -80,5 +80,9 @@ export const workloads: Readonly<Record<WorkloadName, BareWorkload>> = {
   "load-100k-snapshot": SyncWorkload.notRun,
   "hold-1m": SyncWorkload.notRun,
   // Processes of their own, on PostgreSQL only (BarePgWorkloads).
-  "append-processes": SyncWorkload.notRun
+  "append-processes": SyncWorkload.notRun,
+  // Conditional appends and reads by query are Chronicle's.
+  "append-conditional": SyncWorkload.notRun,
+  "append-conditional-hot": SyncWorkload.notRun,
+  "read-tag": SyncWorkload.notRun
 }

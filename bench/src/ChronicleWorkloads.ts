@@ -21,6 +21,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { ExportFormat } from "@chronicle/cli"
 import { Effect, Stream } from "effect"
+import * as ConditionalWorkloads from "./ConditionalWorkloads.js"
 import * as Processes from "./Processes.js"
 import * as Seed from "./Seed.js"
 import { type Params, streamLength, type WorkloadName } from "./Workload.js"
@@ -296,5 +297,6 @@ export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
         ? Effect.dieMessage("append-processes runs on PostgreSQL only")
         : Effect.promise(() => Processes.run("postgres", where.url!, params))
   },
-  "hold-1m": { setup: noSetup, run: appendRoundRobin, held: jsonBytes }
+  "hold-1m": { setup: noSetup, run: appendRoundRobin, held: jsonBytes },
+  ...ConditionalWorkloads.workloads
 }

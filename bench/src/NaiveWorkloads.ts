@@ -77,5 +77,9 @@ export const workloads: Readonly<Record<WorkloadName, NaiveWorkload>> = {
   export: SyncWorkload.notRun,
   import: SyncWorkload.notRun,
   "append-processes": SyncWorkload.notRun,
-  "hold-1m": { setup: () => {}, run: SyncWorkload.appendRoundRobin(ops), held: jsonBytes }
+  "hold-1m": { setup: () => {}, run: SyncWorkload.appendRoundRobin(ops), held: jsonBytes },
+  // Conditional appends and reads by query are Chronicle's.
+  "append-conditional": SyncWorkload.notRun,
+  "append-conditional-hot": SyncWorkload.notRun,
+  "read-tag": SyncWorkload.notRun
 }

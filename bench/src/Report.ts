@@ -161,6 +161,9 @@ const targets: ReadonlyArray<Target> = [
   relative("sqlite", "handle", "append-single", 0.7),
   relative("memory", "handle", "append-single", 0.7),
   relative("sqlite", "append-concurrent", "append-single", 5),
+  relative("sqlite", "append-conditional", "append-concurrent", 0.7),
+  relative("memory", "append-conditional", "append-concurrent", 0.7),
+  relative("postgres", "append-conditional", "append-concurrent", 0.7),
   {
     target: "sqlite read-all-1m peak RSS < 150 MB (heap capped)",
     measure: (find) => find("sqlite", "read-all-1m-heap64")?.peakRssMb,

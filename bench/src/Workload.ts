@@ -83,7 +83,10 @@ export const workloadNames = [
   "load-100k",
   "load-100k-snapshot",
   "append-processes",
-  "hold-1m"
+  "hold-1m",
+  "append-conditional",
+  "append-conditional-hot",
+  "read-tag"
 ] as const
 
 /**
@@ -303,6 +306,45 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     quick: { ...base, events: 100_000, streams: 1_000, batch: 100, repetitions: 1 },
     stores: ["bare", "lean", "sqlite"],
     nodeFlags: ["--max-old-space-size=64", "--max-semi-space-size=4"]
+  },
+  // Conditional appends and filtered reads (ConditionalWorkloads), beside append-concurrent and read-all.
+  "append-conditional": {
+    name: "append-conditional",
+    description: "50 fibers appending single events, each conditioned on a tag of its own (disjoint conditions)",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 50_000, streams: 50, batch: 1, repetitions: 3 },
+    quick: { ...base, events: 5_000, streams: 50, batch: 1, repetitions: 2 },
+    postgres: {
+      full: { ...base, events: 5_000, streams: 50, batch: 1, repetitions: 3 },
+      quick: { ...base, events: 500, streams: 50, batch: 1, repetitions: 2 }
+    },
+    stores: ["sqlite", "memory", "postgres"]
+  },
+  "append-conditional-hot": {
+    name: "append-conditional-hot",
+    description:
+      "50 fibers on one tag: read the tag after the last marker, append under it, retry on a failed condition",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 5_000, streams: 50, batch: 1, repetitions: 3 },
+    quick: { ...base, events: 500, streams: 50, batch: 1, repetitions: 2 },
+    // On PostgreSQL each failed try is a transaction that waited for the tag's lock: a few events per second.
+    postgres: {
+      full: { ...base, events: 100, streams: 50, batch: 1, repetitions: 3 },
+      quick: { ...base, events: 50, streams: 50, batch: 1, repetitions: 2 }
+    },
+    stores: ["sqlite", "memory", "postgres"]
+  },
+  // `events` counts the matching events read: 10 reads of the 1,000 events of one tag among 100,000.
+  "read-tag": {
+    name: "read-tag",
+    description: "read by one tag (1% of 100,000 events over 100 tags), decoded: events/s of matching events",
+    fresh: false,
+    bulkSetup: false,
+    full: { events: 10_000, streams: 100, batch: 100, background: 100_000, passes: 10, repetitions: 5 },
+    quick: { events: 1_000, streams: 100, batch: 100, background: 10_000, passes: 10, repetitions: 2 },
+    stores: ["sqlite", "memory", "postgres"]
   },
   // Four OS processes, each with a pool of its own, appending single events to streams of their own at once.
   "append-processes": {

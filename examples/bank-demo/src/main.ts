@@ -8,13 +8,14 @@
  */
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { BankAccount } from "@chronicle/bank-account"
+import { Bank, BankAccount } from "@chronicle/bank-account"
 import type { EventStore } from "@chronicle/core"
 import { CommandLine, Program, Storage } from "@chronicle/example-cli"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { PostgresEventStore } from "@chronicle/store-postgres"
 import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { Console, Effect, Layer } from "effect"
+import * as Decisions from "./Decisions.js"
 import * as Demo from "./Demo.js"
 
 const defaults = {
@@ -43,9 +44,9 @@ const commandLine = CommandLine.make({
   notes: ["CHRONICLE_DATA_DIR=DIR keeps the default file in DIR instead.", Storage.note]
 })
 
-/** The store, and the `BankAccount` service over it. */
+/** The store, and the `BankAccount` and `Bank` services over it. */
 const withAccounts = <E>(store: Layer.Layer<EventStore.EventStore, E>) =>
-  BankAccount.layer.pipe(Layer.provideMerge(store))
+  Layer.merge(BankAccount.layer, Bank.layer({ dailyLimit: Decisions.dailyLimit })).pipe(Layer.provideMerge(store))
 
 Program.main(commandLine, (values) =>
   values.memory

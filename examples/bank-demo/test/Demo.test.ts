@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { BankAccount } from "@chronicle/bank-account"
+import { Bank, BankAccount } from "@chronicle/bank-account"
 import type { EventStore } from "@chronicle/core"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { SqliteEventStore } from "@chronicle/store-sqlite"
 import { assert, describe, it } from "@effect/vitest"
 import { type Console, Effect, Layer } from "effect"
+import * as Decisions from "../src/Decisions.js"
 import * as Demo from "../src/Demo.js"
 
 /** Runs the demo and returns what it printed. */
@@ -18,7 +19,8 @@ const printed = <E>(store: Layer.Layer<EventStore.EventStore, E>) =>
       ...base,
       log: (...args: ReadonlyArray<unknown>) => Effect.sync(() => void lines.push(args.join(" ")))
     }
-    yield* Demo.run.pipe(Effect.provide(BankAccount.layer.pipe(Layer.provideMerge(store))), Effect.withConsole(console))
+    const services = Layer.merge(BankAccount.layer, Bank.layer({ dailyLimit: Decisions.dailyLimit }))
+    yield* Demo.run.pipe(Effect.provide(services.pipe(Layer.provideMerge(store))), Effect.withConsole(console))
     return lines.join("\n")
   })
 
@@ -34,6 +36,10 @@ describe("bank demo", () => {
       assert.include(out, "Reloaded ACC-001: Active, balance $1,000.00, version 5")
       assert.include(out, "conflict detected")
       assert.include(out, "ACC-001 after both: balance $1,250.00, version 8")
+      assert.include(out, "both accounts appended at once (2 streams)\n  ACC-001 $1,500.00, ACC-002 $1,750.00")
+      assert.include(out, "Open ACC-003 under account number 1001 (ACC-001's): refused, AccountNumberTaken")
+      assert.include(out, "CUST-2 withdraws $600.00 from ACC-002: done")
+      assert.include(out, "CUST-2 withdraws $500.00 from ACC-002: refused, DailyLimitExceeded ($600.00 withdrawn")
     })
   )
 
@@ -46,8 +52,10 @@ describe("bank demo", () => {
       assert.include(first, "ACC-001 after both: balance $1,250.00, version 8")
       const second = yield* printed(store)
       assert.include(second, "ACC-001 exists already")
-      assert.include(second, "ACC-001 after both: balance $2,500.00, version 15")
-      assert.include(second, "Total in bank: $6,250.00")
+      assert.include(second, "ACC-001 after both: balance $2,750.00, version 16")
+      assert.include(second, "Total in bank: $5,650.00")
+      // The day's withdrawals of the first run count: the same day, the limit is reached already.
+      assert.include(second, "CUST-2 withdraws $600.00 from ACC-002: refused, DailyLimitExceeded ($600.00 withdrawn")
     }).pipe(Effect.scoped)
   )
 })

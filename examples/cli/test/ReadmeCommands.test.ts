@@ -251,7 +251,11 @@ const table: Record<string, () => Promise<void>> = {
     // A second run continues the history in the same database.
     const second = await runExactly(`${prefix}demo --pg URL`, { url })
     expect(second).toContain("ACC-001 exists already: continuing its history from an earlier run")
-    expect(second).toContain("ACC-001 after both: balance $2,500.00, version 15")
+    expect(second).toContain("ACC-001 after both: balance $2,750.00, version 16")
+    // The first run's transfer, refused opening and daily limit, on PostgreSQL too.
+    expect(first).toContain("both accounts appended at once (2 streams)")
+    expect(first).toContain("refused, AccountNumberTaken")
+    expect(first).toContain("refused, DailyLimitExceeded")
   },
   [`${prefix}example:tour`]: async () => {
     // The tour keeps counter.db in examples/bank-demo/, as the README says: a second run continues from the first.

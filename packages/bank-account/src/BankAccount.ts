@@ -27,12 +27,14 @@ import {
 } from "./BankAccountError.js"
 import { Event } from "./BankAccountEvent.js"
 import { evolve, initialState, type State } from "./BankAccountState.js"
+import { tagsOf } from "./BankAccountTags.js"
 import * as Money from "./Money.js"
 
 export * from "./BankAccountEvent.js"
 export * from "./BankAccountState.js"
 export * from "./BankAccountCommand.js"
 export * from "./BankAccountError.js"
+export * from "./BankAccountTags.js"
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Stream id
@@ -92,7 +94,25 @@ const decideOpen = (command: typeof OpenAccount.Type, state: State): Decision =>
     return Either.left(new InvalidOwnerName({ ownerName, reason: "the owner name must not be blank" }))
   }
   if (!isValidDate(openedAt)) return Either.left(new InvalidDate({ field: "openedAt" }))
-  return Either.right([{ _tag: "AccountOpened", accountId, ownerName, openedAt }])
+  const { accountNumber, customerId } = command
+  for (const [field, value] of [
+    ["customerId", customerId],
+    ["accountNumber", accountNumber]
+  ] as const) {
+    if (value !== undefined && (typeof value !== "string" || value.trim().length === 0)) {
+      return Either.left(new InvalidCommand({ reason: `the ${field} must be non-blank text` }))
+    }
+  }
+  return Either.right([
+    {
+      _tag: "AccountOpened",
+      accountId,
+      ownerName,
+      openedAt,
+      ...(customerId === undefined ? {} : { customerId }),
+      ...(accountNumber === undefined ? {} : { accountNumber })
+    }
+  ])
 }
 
 const decideDeposit = (command: typeof Deposit.Type, state: State): Decision => {
@@ -189,11 +209,20 @@ export const checkStream = (id: string, command: Command): Either.Either<Command
     ? Either.left(new AccountIdMismatch({ accountId: command.accountId, streamId: id }))
     : Either.right(command)
 
-const unchecked = CommandHandler.make({ decider, codec })
+const unchecked = CommandHandler.make({
+  decider,
+  codec,
+  tagsOf: (event, stream) =>
+    tagsOf(
+      event,
+      Option.getOrElse(accountIdOf(stream), () => stream)
+    )
+})
 
 /**
- * Handles bank account commands against an `EventStore`: load the stream, decide, append, retry on conflicts. A
- * command for another account's stream fails with `AccountIdMismatch` before anything is read (`checkStream`).
+ * Handles bank account commands against an `EventStore`: load the stream, decide, append (each event tagged, see
+ * `tagsOf`), retry on conflicts. A command for another account's stream fails with `AccountIdMismatch` before
+ * anything is read (`checkStream`).
  *
  * @since 0.1.0
  * @category decider

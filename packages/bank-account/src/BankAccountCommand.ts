@@ -7,7 +7,8 @@
 import { Schema } from "effect"
 
 /**
- * Open an account for an owner, at the time the command carries.
+ * Open an account for an owner, at the time the command carries; through `Bank`, for a customer and under an account
+ * number that no other account of the bank has.
  *
  * @since 0.1.0
  * @category commands
@@ -15,7 +16,9 @@ import { Schema } from "effect"
 export const OpenAccount = Schema.TaggedStruct("OpenAccount", {
   accountId: Schema.String,
   ownerName: Schema.String,
-  openedAt: Schema.DateFromSelf
+  openedAt: Schema.DateFromSelf,
+  customerId: Schema.optionalWith(Schema.String, { exact: true }),
+  accountNumber: Schema.optionalWith(Schema.String, { exact: true })
 })
 
 /**
@@ -60,3 +63,29 @@ export const Command = Schema.Union(OpenAccount, Deposit, Withdraw, CloseAccount
  * @category commands
  */
 export type Command = typeof Command.Type
+
+/**
+ * Move an amount (in minor units) from one account to another: one decision over both accounts (`Bank.transfer`).
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const TransferMoney = Schema.TaggedStruct("TransferMoney", {
+  from: Schema.String,
+  to: Schema.String,
+  amount: Schema.Number
+})
+
+/**
+ * Take an amount out of a customer's account on a day (`YYYY-MM-DD`, from the caller's clock), within the customer's
+ * daily limit across all of their accounts (`Bank.withdraw`).
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const WithdrawWithinLimit = Schema.TaggedStruct("WithdrawWithinLimit", {
+  accountId: Schema.String,
+  customerId: Schema.String,
+  amount: Schema.Number,
+  day: Schema.String
+})

@@ -191,3 +191,74 @@ export type BankAccountError =
   | AccountIdMismatch
   | Money.InvalidAmount
   | Money.BalanceOverflow
+
+/**
+ * Raised by opening an account under an account number another account of the bank has.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountNumberTaken extends Schema.TaggedError<AccountNumberTaken>(
+  "@chronicle/bank-account/AccountNumberTaken"
+)("AccountNumberTaken", { accountNumber: Schema.String }) {
+  override get message(): string {
+    return `The account number ${this.accountNumber} is taken`
+  }
+}
+
+/**
+ * Raised by a withdrawal that would take a customer past their daily limit, across all of their accounts.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DailyLimitExceeded extends Schema.TaggedError<DailyLimitExceeded>(
+  "@chronicle/bank-account/DailyLimitExceeded"
+)("DailyLimitExceeded", {
+  customerId: Schema.String,
+  day: Schema.String,
+  limit: Money.Money,
+  withdrawn: Money.Money,
+  amount: Money.Money
+}) {
+  override get message(): string {
+    return `Daily limit of ${Money.format(this.limit)} exceeded: ${Money.format(this.withdrawn)} withdrawn on ${this.day}, ${Money.format(this.amount)} asked`
+  }
+}
+
+/**
+ * Raised by a transfer from an account to itself.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SameAccount extends Schema.TaggedError<SameAccount>("@chronicle/bank-account/SameAccount")("SameAccount", {
+  accountId: Schema.String
+}) {
+  override get message(): string {
+    return `Cannot transfer from account ${this.accountId} to itself`
+  }
+}
+
+/**
+ * Raised by a withdrawal in a customer's name from an account opened for another customer (or for none).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CustomerMismatch extends Schema.TaggedError<CustomerMismatch>("@chronicle/bank-account/CustomerMismatch")(
+  "CustomerMismatch",
+  { accountId: Schema.String, customerId: Schema.String }
+) {
+  override get message(): string {
+    return `Account ${this.accountId} is not an account of customer ${this.customerId}`
+  }
+}
+
+/**
+ * Every rule a decision across accounts (`Bank`) can break: an account's own, or the bank's.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type BankError = BankAccountError | AccountNumberTaken | DailyLimitExceeded | SameAccount | CustomerMismatch

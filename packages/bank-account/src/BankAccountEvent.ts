@@ -8,7 +8,8 @@ import { Schema } from "effect"
 import * as Money from "./Money.js"
 
 /**
- * An account was opened for an owner; its balance starts at zero.
+ * An account was opened for an owner; its balance starts at zero. Opened through `Bank`, it names its customer and
+ * its account number, unique across the bank (older events name neither).
  *
  * @since 0.1.0
  * @category events
@@ -16,7 +17,9 @@ import * as Money from "./Money.js"
 export const AccountOpened = Schema.TaggedStruct("AccountOpened", {
   accountId: Schema.String,
   ownerName: Schema.String,
-  openedAt: Schema.Date
+  openedAt: Schema.Date,
+  customerId: Schema.optionalWith(Schema.String, { exact: true }),
+  accountNumber: Schema.optionalWith(Schema.String, { exact: true })
 })
 
 /**
@@ -28,12 +31,18 @@ export const AccountOpened = Schema.TaggedStruct("AccountOpened", {
 export const MoneyDeposited = Schema.TaggedStruct("MoneyDeposited", { amount: Money.Money, balanceAfter: Money.Money })
 
 /**
- * Money was taken out of an account; `balanceAfter` is the balance it left.
+ * Money was taken out of an account; `balanceAfter` is the balance it left. A withdrawal under the daily limit
+ * (`Bank.withdraw`) names its customer and its day (`YYYY-MM-DD`), which its tags carry.
  *
  * @since 0.1.0
  * @category events
  */
-export const MoneyWithdrawn = Schema.TaggedStruct("MoneyWithdrawn", { amount: Money.Money, balanceAfter: Money.Money })
+export const MoneyWithdrawn = Schema.TaggedStruct("MoneyWithdrawn", {
+  amount: Money.Money,
+  balanceAfter: Money.Money,
+  customerId: Schema.optionalWith(Schema.String, { exact: true }),
+  day: Schema.optionalWith(Schema.String, { exact: true })
+})
 
 /**
  * An account was closed; it takes no more deposits or withdrawals.

@@ -22,3 +22,10 @@ export * as Money from "./Money.js"
  * @since 0.1.0
  */
 export * as AccountBalances from "./AccountBalances.js"
+
+/**
+ * The bank's rules across accounts as decision models: transfers, unique account numbers, a daily withdrawal limit.
+ *
+ * @since 0.1.0
+ */
+export * as Bank from "./Bank.js"

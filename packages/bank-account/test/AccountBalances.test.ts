@@ -121,6 +121,7 @@ describe("AccountBalances", () => {
       type: "MoneyDeposited",
       data: { _tag: "MoneyDeposited", amount: cents(5), balanceAfter: cents(5) },
       metadata: {},
+      tags: [],
       recordedAt: new Date(0)
     }
     const model = AccountBalances.apply(AccountBalances.initial, orphan)

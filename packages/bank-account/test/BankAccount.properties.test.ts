@@ -200,6 +200,7 @@ describe("BankAccount properties", () => {
         type: encoded.type,
         data: JSON.parse(JSON.stringify(encoded.data)),
         metadata: {},
+        tags: [],
         recordedAt: new Date(0)
       }
       assert.deepStrictEqual(Either.getOrThrow(BankAccount.codec.decodeData(recorded)), event)
@@ -215,6 +216,7 @@ describe("BankAccount properties", () => {
       type: "MoneyDeposited",
       data: { amount: 1.5, balanceAfter: 10 },
       metadata: {},
+      tags: [],
       recordedAt: new Date(0)
     }
     assert.isTrue(Either.isLeft(BankAccount.codec.decodeData(recorded)))

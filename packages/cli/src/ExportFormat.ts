@@ -5,8 +5,10 @@
  * {"id":"…","streamId":"…","version":1,"type":"…","data":{…},"metadata":{…},"recordedAt":"2026-11-30T08:00:00.000Z"}
  * ```
  *
+ * with `"tags":["…"]` before `recordedAt` when the event has tags (a file of untagged events is as it always was).
+ *
  * — in the global order of the store that wrote it. Everything an event is made of survives a round trip: id, stream
- * id, version, type, data, metadata (JSON, as the store keeps them) and `recordedAt` (milliseconds, ISO 8601 in UTC).
+ * id, version, type, data, metadata (JSON, as the store keeps them), tags and `recordedAt` (milliseconds, ISO 8601 in UTC).
  * The position is not written: it is where an event sits in one store, and the importing store gives it its own. A
  * file exported, imported elsewhere and exported again is the same, byte for byte.
  *
@@ -43,7 +45,8 @@ export class InvalidLine extends Schema.TaggedError<InvalidLine>("@chronicle/cli
 export const encode = (event: RecordedEvent.RecordedEvent): string =>
   `{"id":${JSON.stringify(event.id)},"streamId":${JSON.stringify(event.streamId)},"version":${event.version},` +
   `"type":${JSON.stringify(event.type)},"data":${JSON.stringify(event.data)},` +
-  `"metadata":${JSON.stringify(event.metadata)},"recordedAt":"${event.recordedAt.toISOString()}"}`
+  `"metadata":${JSON.stringify(event.metadata)},${event.tags.length === 0 ? "" : `"tags":${JSON.stringify(event.tags)},`}` +
+  `"recordedAt":"${event.recordedAt.toISOString()}"}`
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -70,6 +73,10 @@ export const decode = (text: string, line: number): Either.Either<StoreAdmin.Imp
   if (typeof value.version !== "number") return fail('"version" must be a number')
   if (!("data" in value)) return fail('"data" is missing')
   if (value.metadata !== undefined && !isObject(value.metadata)) return fail('"metadata" must be a JSON object')
+  const tags = value.tags
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === "string"))) {
+    return fail('"tags" must be an array of strings')
+  }
   const recordedAt = new Date(value.recordedAt as string)
   if (Number.isNaN(recordedAt.getTime())) return fail(`"recordedAt" is not a date: ${JSON.stringify(value.recordedAt)}`)
   return Either.right({
@@ -79,6 +86,7 @@ export const decode = (text: string, line: number): Either.Either<StoreAdmin.Imp
     type: value.type as string,
     data: value.data,
     metadata: (value.metadata ?? {}) as RecordedEvent.EventMetadata,
+    ...(tags === undefined ? {} : { tags: tags as ReadonlyArray<string> }),
     recordedAt
   })
 }

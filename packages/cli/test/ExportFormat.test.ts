@@ -28,14 +28,20 @@ describe("ExportFormat", () => {
             stream: FastCheck.constantFrom("A-1", "A-2", "Ünïcödé-✓"),
             type: FastCheck.constantFrom("Opened", "Deposited", "Ünïcödé ✓"),
             data: FastCheck.dictionary(FastCheck.string(), FastCheck.jsonValue()),
-            metadata: FastCheck.dictionary(FastCheck.string(), FastCheck.jsonValue())
+            metadata: FastCheck.dictionary(FastCheck.string(), FastCheck.jsonValue()),
+            tags: FastCheck.uniqueArray(
+              FastCheck.constantFrom("account:A-1", "customer:7", "day:2024-03-01", "Ünï:✓"),
+              {
+                maxLength: 3
+              }
+            )
           }),
           { maxLength: 30 }
         ),
         async (events) => {
           const source = Effect.gen(function* () {
             for (const e of events) {
-              yield* EventStore.append(e.stream, [{ type: e.type, data: e.data, metadata: e.metadata }])
+              yield* EventStore.append(e.stream, [{ type: e.type, data: e.data, metadata: e.metadata, tags: e.tags }])
             }
             return yield* exportText
           })
@@ -49,6 +55,9 @@ describe("ExportFormat", () => {
           assert.deepStrictEqual(imported, { read: events.length, written: events.length, skipped: 0 })
           assert.deepStrictEqual(again, { read: events.length, written: 0, skipped: events.length })
           assert.strictEqual(second.text, first.text)
+          // Tags are in the file, so the same text means the same tags; an untagged event's line has no "tags".
+          const tagged = first.text.split("\n").filter((line) => line.includes('"tags":')).length
+          assert.strictEqual(tagged, events.filter((e) => e.tags.length > 0).length)
           assert.strictEqual(first.count, events.length)
         }
       ),
@@ -64,6 +73,7 @@ describe("ExportFormat", () => {
       type: "T",
       data: { a: 1 },
       metadata: {},
+      tags: [],
       recordedAt: new Date(0)
     })
     assert.strictEqual(
@@ -86,6 +96,15 @@ describe("ExportFormat", () => {
     assert.strictEqual(
       reason(good.replace('"metadata":{}', '"metadata":[]')),
       'line 7 is not an exported event: "metadata" must be a JSON object'
+    )
+    assert.strictEqual(
+      reason(good.replace('"metadata":{}', '"metadata":{},"tags":"a"')),
+      'line 7 is not an exported event: "tags" must be an array of strings'
+    )
+    const tagged = good.replace('"metadata":{}', '"metadata":{},"tags":["account:1"]')
+    assert.deepStrictEqual(
+      Either.map(ExportFormat.decode(tagged, 1), (event) => event.tags),
+      Either.right(["account:1"])
     )
   })
 

@@ -87,6 +87,11 @@ export interface Options<C, E extends { readonly _tag: string }, S, Err> {
   readonly decider: Decider.Decider<C, E, S, Err>
   readonly codec: EventCodec<E>
   /**
+   * The tags of each event the handler appends (for reads by query and the conditions of decision models), given the
+   * event and its stream. Default: none.
+   */
+  readonly tagsOf?: (event: E, streamId: string) => ReadonlyArray<string>
+  /**
    * How often, and with what delay, to fold the new events in and decide again after a `WrongExpectedVersion`.
    * Default: `defaultRetry`.
    */
@@ -205,7 +210,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
   options: Options<C, E, S, Err>
 ): CommandHandler<C, E, S, Err, EventStore.EventStore | SnapshotStore.SnapshotStore> {
   type R = EventStore.EventStore | SnapshotStore.SnapshotStore
-  const { codec, decider } = options
+  const { codec, decider, tagsOf } = options
   const snapshots = options.snapshots === undefined ? undefined : Snapshotting.make(options.snapshots)
   const loading = Loading.make({
     decider,
@@ -294,7 +299,11 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
     const encoded = codec.encodeAll(events, metadata === undefined ? { streamId } : { streamId, metadata })
     if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
     const expectedVersion = ExpectedVersion.exact(loaded.version)
-    return Effect.matchEffect(round.store.append(streamId, encoded.right, { expectedVersion }), {
+    const tagged =
+      tagsOf === undefined
+        ? encoded.right
+        : encoded.right.map((event, i) => ({ ...event, tags: tagsOf(events[i]!, streamId) }))
+    return Effect.matchEffect(round.store.append(streamId, tagged, { expectedVersion }), {
       onFailure: (error) =>
         error instanceof WrongExpectedVersion ? retry(round, loaded, read, error) : Effect.fail(error),
       onSuccess: (result) => {

@@ -6,6 +6,7 @@
  */
 import { Context, Effect, type Either, Stream } from "effect"
 import type {
+  AppendConditionFailed,
   DuplicateEventId,
   EventDecodeError,
   InvalidArgument,
@@ -14,6 +15,7 @@ import type {
 } from "./EventStoreError.js"
 import type * as ExpectedVersion from "./ExpectedVersion.js"
 import type { Position } from "./Position.js"
+import type { Query } from "./Query.js"
 import type { NewEvent, RecordedEvent } from "./RecordedEvent.js"
 import type { StorageError } from "./StorageError.js"
 import type * as StreamId from "./StreamId.js"
@@ -30,13 +32,75 @@ export interface AppendResult {
 }
 
 /**
- * Options of `append`. `expectedVersion` defaults to `ExpectedVersion.any`.
+ * The condition of an append (Dynamic Consistency Boundary): it fails with `AppendConditionFailed`, writing nothing,
+ * when an event matching `failIfEventsMatch` is stored after `after` (from the start when `undefined`). Decided in the
+ * same transaction as the write: of two appends whose conditions each match the other's events, at most one commits.
+ * `after` is usually the marker of the read the decision was made on (`EventStore.read`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AppendCondition {
+  readonly failIfEventsMatch: Query
+  readonly after: Position | undefined
+}
+
+/**
+ * Options of `append`. `expectedVersion` defaults to `ExpectedVersion.any`; a `condition` is checked beside it.
  *
  * @since 0.1.0
  * @category models
  */
 export interface AppendOptions {
   readonly expectedVersion?: ExpectedVersion.ExpectedVersion
+  readonly condition?: AppendCondition
+}
+
+/**
+ * One stream's part of `appendMany`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamAppend {
+  readonly streamId: string
+  readonly events: ReadonlyArray<NewEvent>
+  readonly expectedVersion?: ExpectedVersion.ExpectedVersion
+}
+
+/**
+ * Options of `appendMany`: a condition checked against the whole store.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AppendManyOptions {
+  readonly condition?: AppendCondition
+}
+
+/**
+ * Options of `read`: the events after `after` (default the start), read in pages of `pageSize`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReadOptions {
+  readonly after?: Position
+  readonly pageSize?: number
+}
+
+/**
+ * What `read` returns: `marker`, the position up to which the store looked (taken before reading, commit-safe: no
+ * event at or before it can still appear), and the matching events after `after` up to it, in global order, read in
+ * pages as the stream is pulled. An append conditioned on the same query `after: marker` fails if anything matching
+ * was stored since. The marker is returned when nothing matched too.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface QueryRead {
+  readonly marker: Position
+  readonly events: Stream.Stream<RecordedEvent, ReadError>
 }
 
 /**
@@ -59,13 +123,17 @@ export interface ReadStreamOptions {
 
 /**
  * Options of `readAll` and `subscribe`: `after` is a global position (a checkpoint); the events read are those after
- * it. The default, `Position.start`, reads from the first event.
+ * it. The default, `Position.start`, reads from the first event. `query` or `category` (not both) filter the events.
  *
  * @since 0.1.0
  * @category models
  */
 export interface ReadAllOptions {
   readonly after?: Position
+  /** Only events matching this query (through the store's type and tag indexes). */
+  readonly query?: Query
+  /** Only events of streams whose id starts with this prefix (a category, e.g. `BankAccount-`). */
+  readonly category?: string
   readonly maxCount?: number
   readonly pageSize?: number
 }
@@ -94,6 +162,7 @@ export type ReadError = StorageError | EventDecodeError | InvalidArgument
  */
 export type AppendError =
   | WrongExpectedVersion
+  | AppendConditionFailed
   | DuplicateEventId
   | InvalidEvent
   | StreamId.InvalidStreamId
@@ -116,6 +185,16 @@ export class EventStore extends Context.Tag("@chronicle/core/EventStore")<
       events: ReadonlyArray<NewEvent>,
       options?: AppendOptions
     ) => Effect.Effect<AppendResult, AppendError>
+    /**
+     * Appends to several streams atomically, each with its own expected version, under one optional condition: all
+     * of it or nothing. A stream appears at most once. Results are in the order of `appends`.
+     */
+    readonly appendMany: (
+      appends: ReadonlyArray<StreamAppend>,
+      options?: AppendManyOptions
+    ) => Effect.Effect<ReadonlyArray<AppendResult>, AppendError>
+    /** Reads the events matching a query, with the consistency marker to condition an append on. */
+    readonly read: (query: Query, options?: ReadOptions) => Effect.Effect<QueryRead, ReadError>
     /** Reads one stream, in pages. A stream that does not exist reads as empty. */
     readonly readStream: (
       streamId: string,
@@ -162,6 +241,27 @@ export const append = (
   options?: AppendOptions
 ): Effect.Effect<AppendResult, AppendError, EventStore> =>
   Effect.flatMap(EventStore, (store) => store.append(streamId, events, options))
+
+/**
+ * Appends to several streams atomically with the `EventStore` in context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const appendMany = (
+  appends: ReadonlyArray<StreamAppend>,
+  options?: AppendManyOptions
+): Effect.Effect<ReadonlyArray<AppendResult>, AppendError, EventStore> =>
+  Effect.flatMap(EventStore, (store) => store.appendMany(appends, options))
+
+/**
+ * Reads the events matching a query, with its consistency marker, with the `EventStore` in context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const read = (query: Query, options?: ReadOptions): Effect.Effect<QueryRead, ReadError, EventStore> =>
+  Effect.flatMap(EventStore, (store) => store.read(query, options))
 
 /**
  * Reads a stream with the `EventStore` in context.

@@ -95,3 +95,23 @@ export class InvalidArgument extends Schema.TaggedError<InvalidArgument>("@chron
     return `Invalid ${this.argument} ${this.value}: ${this.reason}`
   }
 }
+
+/**
+ * A conditional append found an event matching its condition's query after its position: nothing was written. Names
+ * the first such event, so the caller can read from there and decide again.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AppendConditionFailed extends Schema.TaggedError<AppendConditionFailed>(
+  "@chronicle/core/AppendConditionFailed"
+)("AppendConditionFailed", {
+  position: Position.FromString,
+  eventId: Schema.String,
+  type: Schema.String,
+  streamId: Schema.String
+}) {
+  override get message(): string {
+    return `Append condition failed: event ${this.eventId} (${this.type}) of stream ${JSON.stringify(this.streamId)} at position ${Position.format(this.position)} matches the condition's query`
+  }
+}

@@ -35,12 +35,15 @@ export interface RecordedEvent<A = unknown> {
   readonly type: string
   readonly data: A
   readonly metadata: EventMetadata
+  /** The event's tags (`account:ACC-1`), which queries select by; empty when it has none. */
+  readonly tags: ReadonlyArray<string>
   readonly recordedAt: Date
 }
 
 /**
  * An event to append: its type, its JSON data and optional metadata. An `id` (a UUID) makes the append idempotent:
- * appending the same ids again returns the first result instead of writing twice.
+ * appending the same ids again returns the first result instead of writing twice. `tags` (at most 32 distinct,
+ * non-empty strings of at most 256 characters) make the event findable by `Query` beyond its stream.
  *
  * @since 0.1.0
  * @category models
@@ -50,4 +53,5 @@ export interface NewEvent {
   readonly type: string
   readonly data: unknown
   readonly metadata?: EventMetadata
+  readonly tags?: ReadonlyArray<string>
 }

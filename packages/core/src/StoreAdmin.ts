@@ -95,7 +95,7 @@ export interface Stats {
 }
 
 /**
- * An event to import, as another store recorded it: its own id (a UUID), stream, version, type, data, metadata and
+ * An event to import, as another store recorded it: its own id (a UUID), stream, version, type, data, metadata, tags and
  * time. Its position is the importing store's own.
  *
  * @since 0.1.0
@@ -108,6 +108,7 @@ export interface ImportEvent {
   readonly type: string
   readonly data: unknown
   readonly metadata?: EventMetadata
+  readonly tags?: ReadonlyArray<string>
   readonly recordedAt: Date
 }
 

@@ -7,6 +7,7 @@
  */
 export * as AdminEngine from "./engine/AdminEngine.js"
 export * as AppendRule from "./engine/AppendRule.js"
+export * as ConditionRule from "./engine/ConditionRule.js"
 export * as EventIds from "./engine/EventIds.js"
 export * as Notifier from "./engine/Notifier.js"
 export * as PositionEncoding from "./engine/PositionEncoding.js"

@@ -15,6 +15,7 @@ const prepared = (by: number, id?: string): Prepared => ({
   metadata: {},
   dataJson: JSON.stringify({ by }),
   metadataJson: "{}",
+  tags: [],
   recordedAt: 0
 })
 
@@ -151,6 +152,7 @@ describe("AppendRule.decide", () => {
       metadata: { other: true },
       dataJson: JSON.stringify({ a: "x", b: [1, { c: null }] }),
       metadataJson: '{"other":true}',
+      tags: [],
       recordedAt: 0
     }
     const decision = AppendRule.decide(request([again], ExpectedVersion.exact(0)), { version: 1, stored: [stored] })

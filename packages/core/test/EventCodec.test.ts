@@ -28,6 +28,7 @@ const recorded = (type: string, data: unknown): RecordedEvent.RecordedEvent => (
   type,
   data,
   metadata: {},
+  tags: [],
   recordedAt: new Date(0)
 })
 

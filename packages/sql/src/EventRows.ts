@@ -3,7 +3,7 @@
  * `@effect/sql` and any faster one a store runs on its own connection), so an event reads the same whichever path
  * wrote or reads it. Rows are arrays of column values (cheaper than objects), in these layouts:
  *
- * - event rows: `version, event_id, type, data, metadata, recorded_at`, then the dialect's position columns, then
+ * - event rows: `version, event_id, type, data, metadata, recorded_at, tags` (null or a JSON array), then the dialect's position columns, then
  *   `stream_id` when the read spans streams (`readAll`; a stream read knows its stream);
  * - stored-id rows (the append rule's facts): `event_id, version, type, data`, then the position columns;
  * - insert rows (what an insert returns): `version`, then the position columns;
@@ -34,6 +34,15 @@ const parse = (text: unknown): unknown => {
   }
 }
 
+const noTags: ReadonlyArray<string> = Object.freeze([])
+
+/** Tags as stored: null for none, else a JSON array of strings (text, or parsed by the driver). */
+const tagsOf = (value: unknown): ReadonlyArray<string> => {
+  if (value === null || value === undefined) return noTags
+  const tags = typeof value === "string" ? parse(value) : value
+  return Array.isArray(tags) ? (tags as ReadonlyArray<string>) : noTags
+}
+
 const asNumber = (value: unknown): number => (typeof value === "number" ? value : Number(value))
 
 /**
@@ -49,7 +58,7 @@ export const decode = (
   streamId: StreamId.StreamId | undefined,
   position: PositionColumns
 ): Either.Either<ReadonlyArray<RecordedEvent.RecordedEvent>, EventStoreError.EventDecodeError> => {
-  const streamAt = 6 + position.width
+  const streamAt = 7 + position.width
   const out: Array<RecordedEvent.RecordedEvent> = new Array(rows.length)
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!
@@ -67,7 +76,7 @@ export const decode = (
         new EventStoreError.EventDecodeError({
           streamId: stream,
           version: asNumber(row[0]),
-          position: position.decode(row, 6),
+          position: position.decode(row, 7),
           type: row[2] as string,
           reason: problem
         })
@@ -77,14 +86,36 @@ export const decode = (
       id: row[1] as string,
       streamId: stream,
       version: asNumber(row[0]),
-      position: position.decode(row, 6),
+      position: position.decode(row, 7),
       type: row[2] as string,
       data,
       metadata: metadata as RecordedEvent.EventMetadata,
+      tags: tagsOf(row[6]),
       recordedAt: new Date(asNumber(row[5]))
     }
   }
   return Either.right(out)
+}
+
+/**
+ * The first event of a page of event rows with their stream ids, as much as an append condition's failure names
+ * (its data is not parsed: a condition fails on an event whatever it holds), or `undefined` for no row.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const firstMatch = (
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  position: PositionColumns
+): Pick<RecordedEvent.RecordedEvent, "position" | "id" | "type" | "streamId"> | undefined => {
+  const row = rows[0]
+  if (row === undefined) return undefined
+  return {
+    position: position.decode(row, 7),
+    id: row[1] as string,
+    type: row[2] as string,
+    streamId: row[7 + position.width] as StreamId.StreamId
+  }
 }
 
 /**

@@ -65,11 +65,21 @@ export interface PositionColumns {
  * The statements of the event store. Row layouts are those of `EventRows`.
  *
  * - `streamVersion`: one row, one column, the stream's current version (0 when it has no events);
+ * - `insert` writes each event's tags too (and the dialect indexes them);
  * - `storedIds`: the stream's events carrying any of the ids, as stored-id rows;
  * - `insert`: the statements that write a batch at versions `current + 1 ...`, each returning insert rows for the
  *   events it wrote;
  * - `readStream`: one page of a stream, as event rows without the stream id;
  * - `readAll`: one page of the global order after a position, as event rows with the stream id;
+ * - `readFiltered`: one page of `readAll` restricted to a filter (a query or a category, up to `until`), through the
+ *   tag and type indexes; with `scope` `"committed"` (an append condition's check, inside the append's transaction),
+ *   every committed event, without the visibility rule of global reads;
+ * - `conditionLocks` (optional): statements run first in every append's transaction (a plain one's under the condition
+ *   `Query.none`), for a database whose transactions do not exclude each other (PostgreSQL): after them, no
+ *   transaction that could write an event matching the condition, or check a condition the batch's events match, runs
+ *   its check or write at the same time; `appendChecked` then takes the batch's locks in its one statement;
+ * - `transactionWrote` (optional, with `conditionLocks`): one row, one boolean, whether the application's transaction
+ *   has written before (its position is then fixed before the locks, so a conditional append in it is refused);
  * - `headPosition`: at most one row, the position columns of the last event (no row or zeros when there is none);
  * - `appendChecked` (optional): one statement that is a whole append on its own, for a database where one statement
  *   outside a transaction is its own transaction (one round trip instead of a transaction's four): it reads the
@@ -97,6 +107,19 @@ export interface EventStatements {
   readonly insert: (request: StorageEngine.AppendRequest, current: number) => ReadonlyArray<Query>
   readonly readStream: (streamId: string, range: StorageEngine.StreamRange) => Query
   readonly readAll: (after: Position.Position, limit: number) => Query
+  readonly readFiltered: (
+    filter: StorageEngine.EventFilter,
+    after: Position.Position,
+    limit: number,
+    scope: "global" | "committed"
+  ) => Query
+  readonly conditionLocks?:
+    | ((
+        requests: ReadonlyArray<StorageEngine.AppendRequest>,
+        condition: StorageEngine.Condition
+      ) => ReadonlyArray<Query>)
+    | undefined
+  readonly transactionWrote?: Query | undefined
   readonly headPosition: Query
   readonly appendChecked?: ((request: StorageEngine.AppendRequest) => Query) | undefined
   readonly listStreams: (range: AdminEngine.StreamsRange) => Query

@@ -28,13 +28,15 @@
 import {
   type EventStore,
   type EventStoreError,
+  EventStoreError as Errors,
   ExpectedVersion,
   Position,
+  Query as EventQuery,
   type StorageError,
   type StoreAdmin,
   type StreamId
 } from "@chronicle/core"
-import { type AdminEngine, AppendRule, Notifier, type StorageEngine } from "@chronicle/core/engine"
+import { type AdminEngine, AppendRule, ConditionRule, Notifier, type StorageEngine } from "@chronicle/core/engine"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -226,11 +228,21 @@ export const fromClient = (
     }
   }
 
-  /** One try, in one transaction. */
+  const unconditioned: StorageEngine.Condition = { query: EventQuery.none, after: Position.start }
+  /** The dialect's locks of an append (a plain one's under `Query.none`), if it has any. */
+  const locksOf = (requests: ReadonlyArray<StorageEngine.AppendRequest>, condition: StorageEngine.Condition) =>
+    sql.conditionLocks === undefined ? [] : sql.conditionLocks(requests, condition)
+
+  /** One try, in one transaction: the append's locks, its facts, the rule's decision. */
   const attempt = (request: StorageEngine.AppendRequest) =>
     SqlTransaction.run(client, dialect, (conn: Connection) => {
       const run: Run = ([text, params]) => conn.executeValues(text, params)
-      return Effect.uninterruptible(Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts)))
+      return Effect.uninterruptible(
+        Effect.zipRight(
+          Effect.forEach(locksOf([request], unconditioned), run, { discard: true }),
+          Effect.flatMap(facts(run, request), (facts) => decideAndWrite(run, request, facts))
+        )
+      )
     })
 
   /** The append decided by the rule, in a transaction; tried again on fresh facts while a unique index rejects it. */
@@ -273,6 +285,94 @@ export const fromClient = (
         return result
       }),
       Effect.catchTag("SqlError", SqlFault.fail("EventStore.append"))
+    )
+
+  /**
+   * Refuses a conditional append inside an application's transaction that has written before, on a database that
+   * says so (`transactionWrote`): its events' positions were fixed before its locks, so they could sort before those
+   * of a conditional append that checked without seeing them.
+   */
+  const firstWrite = (run: Run, condition: StorageEngine.Condition) =>
+    sql.transactionWrote === undefined
+      ? Effect.void
+      : Effect.flatMap(run(sql.transactionWrote), (rows) =>
+          rows[0]?.[0] === true
+            ? Effect.fail(
+                new Errors.InvalidArgument({
+                  argument: "condition",
+                  value: JSON.stringify(condition.query.items),
+                  reason:
+                    "a conditional append inside a transaction must be the transaction's first write (it has written before)"
+                })
+              )
+            : Effect.void
+        )
+
+  /**
+   * A conditional or multi-stream append, in one transaction: the dialect's condition locks first (if any), then each
+   * stream's facts and the first event matching the condition (every committed one, past the global readers'
+   * horizon), decided by `ConditionRule.decideMany`; decided again on fresh facts while a unique index rejects it.
+   */
+  const manyAttempt = (
+    requests: ReadonlyArray<StorageEngine.AppendRequest>,
+    condition: StorageEngine.Condition | undefined
+  ) =>
+    SqlTransaction.run(client, dialect, (conn: Connection) => {
+      const run: Run = ([text, params]) => conn.executeValues(text, params)
+      return Effect.uninterruptible(
+        Effect.gen(function* () {
+          if (condition !== undefined) yield* firstWrite(run, condition)
+          for (const lock of locksOf(requests, condition ?? unconditioned)) yield* run(lock)
+          const gathered: Array<AppendRule.Facts> = []
+          for (const request of requests) gathered.push(yield* facts(run, request))
+          const conflicting =
+            condition === undefined
+              ? undefined
+              : EventRows.firstMatch(
+                  yield* run(sql.readFiltered({ query: condition.query }, condition.after, 1, "committed")),
+                  position
+                )
+          const decision = ConditionRule.decideMany(requests, gathered, conflicting)
+          if (decision._tag === "Fail") return yield* Effect.fail(decision.error)
+          if (decision._tag === "Done") return [decision.results, false] as const
+          const results: Array<EventStore.AppendResult> = []
+          let wrote = false
+          for (let i = 0; i < requests.length; i++) {
+            const step = decision.decisions[i]!
+            if (step._tag === "Write") {
+              results.push(yield* write(run, requests[i]!, step.version))
+              wrote = true
+            } else if (step._tag === "Done") results.push(step.result)
+          }
+          return [results, wrote] as const
+        })
+      )
+    })
+
+  const appendMany = (
+    requests: ReadonlyArray<StorageEngine.AppendRequest>,
+    condition: StorageEngine.Condition | undefined
+  ) =>
+    manyAttempt(requests, condition).pipe(
+      Effect.retry({
+        while: (error) => isSqlError(error) && dialect.isUniqueViolation(error),
+        times: SqlTransaction.retries
+      }),
+      Effect.map(([results, wrote]) => {
+        if (wrote) notifier.notify()
+        return results
+      }),
+      Effect.catchTag("SqlError", SqlFault.fail("EventStore.append"))
+    )
+
+  const readFiltered = (filter: StorageEngine.EventFilter, after: Position.Position, limit: number) =>
+    Effect.flatMap(
+      Effect.catchTag(
+        query(sql.readFiltered(filter, after, limit, "global")),
+        "SqlError",
+        SqlFault.fail("EventStore.readAll")
+      ),
+      (rows) => EventRows.decode(rows, undefined, position)
     )
 
   const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
@@ -377,6 +477,8 @@ export const fromClient = (
 
   return {
     append,
+    appendMany,
+    readFiltered,
     readStream,
     readAll,
     streamVersion,

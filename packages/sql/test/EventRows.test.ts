@@ -11,7 +11,17 @@ const pairs: SqlDialect.PositionColumns = {
 }
 
 const row = (overrides: Partial<Record<number, unknown>> = {}) => {
-  const values: Array<unknown> = [2, "id-1", "Noted", '{"n":1}', '{"user":"ada"}', 1_700_000_000_000, "7781", "42"]
+  const values: Array<unknown> = [
+    2,
+    "id-1",
+    "Noted",
+    '{"n":1}',
+    '{"user":"ada"}',
+    1_700_000_000_000,
+    null,
+    "7781",
+    "42"
+  ]
   for (const [index, value] of Object.entries(overrides)) values[Number(index)] = value
   return values
 }
@@ -19,7 +29,11 @@ const row = (overrides: Partial<Record<number, unknown>> = {}) => {
 describe("EventRows", () => {
   it("decodes event rows with the dialect's position columns, numbers in any driver's form", () => {
     const streamId = "s-1" as StreamId.StreamId
-    const decoded = EventRows.decode([row(), row({ 0: 3n, 5: "1700000000001", 7: 43n })], streamId, pairs)
+    const decoded = EventRows.decode(
+      [row(), row({ 0: 3n, 5: "1700000000001", 6: '["a:1","b"]', 8: 43n })],
+      streamId,
+      pairs
+    )
     assert.isTrue(Either.isRight(decoded))
     if (Either.isRight(decoded)) {
       const [first, second] = decoded.right
@@ -31,9 +45,11 @@ describe("EventRows", () => {
         type: "Noted",
         data: { n: 1 },
         metadata: { user: "ada" },
+        tags: [],
         recordedAt: new Date(1_700_000_000_000)
       })
       assert.strictEqual(second!.version, 3)
+      assert.deepStrictEqual(second!.tags, ["a:1", "b"])
       assert.strictEqual(Position.format(second!.position), "7781:43")
       assert.strictEqual(second!.recordedAt.getTime(), 1_700_000_000_001)
     }

@@ -8,11 +8,19 @@ import {
   EventStore,
   ExpectedVersion,
   type Position,
+  Query,
   type RecordedEvent,
   StoreAdmin,
   type StreamId
 } from "@chronicle/core"
-import { AdminEngine, AppendRule, Notifier, PositionEncoding, StorageEngine } from "@chronicle/core/engine"
+import {
+  AdminEngine,
+  AppendRule,
+  ConditionRule,
+  Notifier,
+  PositionEncoding,
+  StorageEngine
+} from "@chronicle/core/engine"
 import { Context, Effect, Layer } from "effect"
 import * as JsonCopy from "./internal/jsonCopy.js"
 
@@ -87,6 +95,7 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
           event.metadataJson === "{}"
             ? emptyMetadata
             : (JsonCopy.copy(event.metadata, event.metadataJson) as RecordedEvent.EventMetadata),
+        tags: event.tags,
         recordedAt: dateOf(event.recordedAt)
       }
       all.push(recorded)
@@ -134,6 +143,52 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
     Effect.sync(() => {
       const from = PositionEncoding.toCounter(after)
       return from >= all.length ? [] : all.slice(from, Math.min(all.length, from + limit))
+    })
+
+  /** Whether an event passes a filter (positions aside). */
+  const passes = (filter: StorageEngine.EventFilter, event: RecordedEvent.RecordedEvent) =>
+    filter.query !== undefined
+      ? Query.matches(filter.query, event)
+      : filter.category === undefined || event.streamId.startsWith(filter.category)
+
+  /** The matching events after `after` (a scan of the global order: the in-memory store keeps no index). */
+  const matching = (filter: StorageEngine.EventFilter, after: Position.Position, limit: number) => {
+    const end = filter.until === undefined ? all.length : Math.min(all.length, PositionEncoding.toCounter(filter.until))
+    const out: Array<RecordedEvent.RecordedEvent> = []
+    for (let i = PositionEncoding.toCounter(after); i < end && out.length < limit; i++) {
+      if (passes(filter, all[i]!)) out.push(all[i]!)
+    }
+    return out
+  }
+
+  // Synchronous: the condition is read and the batches written with nothing in between.
+  const appendMany = (
+    requests: ReadonlyArray<StorageEngine.AppendRequest>,
+    condition: StorageEngine.Condition | undefined
+  ) =>
+    Effect.suspend((): ReturnType<StorageEngine.StorageEngine["appendMany"]> => {
+      const entries = requests.map((request) => streams.get(request.streamId))
+      const facts = requests.map((request, i) => ({
+        version: entries[i]?.events.length ?? 0,
+        stored: storedIds(entries[i], request)
+      }))
+      const conflicting =
+        condition === undefined ? undefined : matching({ query: condition.query }, condition.after, 1)[0]
+      const decision = ConditionRule.decideMany(requests, facts, conflicting)
+      switch (decision._tag) {
+        case "Fail":
+          return Effect.fail(decision.error)
+        case "Done":
+          return Effect.succeed(decision.results)
+        case "Write":
+          return Effect.succeed(
+            decision.decisions.map((d, i) =>
+              d._tag === "Write"
+                ? write(requests[i]!, entries[i], d.version)
+                : (d as { result: EventStore.AppendResult }).result
+            )
+          )
+      }
     })
 
   const listStreams = (range: AdminEngine.StreamsRange) =>
@@ -229,6 +284,8 @@ export const makeEngine = (): StorageEngine.StorageEngine & AdminEngine.AdminEng
     append,
     readStream,
     readAll,
+    appendMany,
+    readFiltered: (filter, after, limit) => Effect.sync(() => matching(filter, after, limit)),
     streamVersion: (streamId) => Effect.sync(() => streams.get(streamId)?.events.length ?? 0),
     headPosition: Effect.sync(() => PositionEncoding.fromCounter(all.length)),
     awaitAppend: (after) => notifier.wait(() => all.length > PositionEncoding.toCounter(after)),

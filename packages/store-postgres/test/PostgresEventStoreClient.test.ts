@@ -1,18 +1,18 @@
 // The store over an application's own PgClient: the whole conformance suite, and appends that join the
 // application's transaction (committing or rolling back with it), a failing COMMIT, a failing migration.
-import { EventStore, ExpectedVersion, Position } from "@chronicle/core"
+import { ExpectedVersion, Position } from "@chronicle/core"
 import { testDatabase } from "@chronicle/postgres-server/vitest"
 import { SqlEngine } from "@chronicle/sql"
 import { eventStoreSuite } from "@chronicle/testkit/vitest"
 import { assert, describe, it } from "@effect/vitest"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { PgClient } from "@effect/sql-pg"
-import { Cause, Context, Effect, Exit, Layer, Redacted } from "effect"
+import { Cause, Context, Effect, Exit, Layer } from "effect"
 import { dialect } from "../src/internal/dialect.js"
 import { PostgresEventStore } from "../src/index.js"
+import { applicationClient, openOver as openOverClient } from "./fixtures/applicationClient.js"
 
 const url = await testDatabase("client")
-const application = Layer.suspend(() => PgClient.layer({ url: Redacted.make(url) }))
+const application = applicationClient(url)
 
 eventStoreSuite(
   "PostgresEventStore.layerFromClient (the application's PgClient)",
@@ -23,17 +23,7 @@ eventStoreSuite(
 
 const event = (n: number, type = "Noted") => ({ type, data: { n } })
 
-/** The application's client, and a store over it on tables of the test's own. */
-const openOver = (label: string) =>
-  Effect.gen(function* () {
-    const context = yield* Layer.build(
-      Layer.provideMerge(
-        PostgresEventStore.layerFromClient({ tables: { events: `${label}_events` }, migrationsTable: `${label}_m` }),
-        application
-      )
-    )
-    return { store: Context.get(context, EventStore.EventStore), sql: Context.get(context, SqlClient.SqlClient) }
-  })
+const openOver = (label: string) => openOverClient(application, label)
 
 describe("PostgresEventStore over an application's PgClient", () => {
   it.scoped("an append inside the application's transaction joins it and rolls back with it", () =>

@@ -81,7 +81,10 @@ describe("PostgresEventStore options", () => {
         SELECT migration_id, name FROM ledger_migrations`
       assert.deepStrictEqual(
         migrations.map((m) => [m.migration_id, m.name]),
-        [[1, "create_events"]]
+        [
+          [1, "create_events"],
+          [2, "tags"]
+        ]
       )
     })
   )
@@ -102,6 +105,8 @@ describe("PostgresEventStore options", () => {
       }
       const { sql } = yield* openWithClient({ tables: { events: "e".repeat(63) }, migrationsTable: "long_m" })
       assert.include(yield* tableNames(sql), "e".repeat(63))
+      // Its tags table is named within PostgreSQL's 63 bytes, apart from the events table.
+      assert.isTrue((yield* tableNames(sql)).some((name) => name.startsWith("e".repeat(45)) && name.endsWith("_tags")))
       assert.notInclude(yield* tableNames(sql), "same")
     })
   )

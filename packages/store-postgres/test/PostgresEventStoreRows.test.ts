@@ -31,6 +31,7 @@ const prepared = (
   data: JSON.parse(overrides.dataJson),
   metadata: {},
   metadataJson: "{}",
+  tags: [],
   recordedAt: 0,
   ...overrides
 })

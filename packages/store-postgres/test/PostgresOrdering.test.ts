@@ -43,7 +43,7 @@ const bySequence = (belowHorizon: boolean): SqlDialect.SqlDialect => ({
       statements: {
         ...schema.statements,
         readAll: (after, limit) => [
-          `SELECT version, event_id, type, data::text, metadata::text, recorded_at, seq, stream_id FROM ${table} ` +
+          `SELECT version, event_id, type, data::text, metadata::text, recorded_at, tags::text, seq, stream_id FROM ${table} ` +
             `WHERE seq > $1 ${visible} ORDER BY seq LIMIT $2`,
           [PositionEncoding.toCounter(after), limit]
         ],

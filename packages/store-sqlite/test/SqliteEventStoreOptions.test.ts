@@ -48,7 +48,8 @@ describe("SqliteEventStore options", () => {
         migrations.map((m) => [m.migration_id, m.name]),
         [
           [1, "create_events"],
-          [2, "index_chosen_ids_only"]
+          [2, "index_chosen_ids_only"],
+          [3, "tags"]
         ]
       )
       // The second migration rebuilt the table under its name and named its index after it.

@@ -1,6 +1,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { CheckpointStore, EventStore, ExpectedVersion, Position, SnapshotStore } from "@chronicle/core"
+import { CheckpointStore, EventStore, ExpectedVersion, Position, Query, SnapshotStore } from "@chronicle/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqliteClient } from "@effect/sql-sqlite-node"
@@ -92,7 +92,8 @@ const checkUpgraded = (filename: string, over: "owned" | "client") =>
     // Every table's migrations are recorded.
     assert.deepStrictEqual(yield* migrationsIn(sql, "chronicle_migrations"), [
       "1_create_events",
-      "2_index_chosen_ids_only"
+      "2_index_chosen_ids_only",
+      "3_tags"
     ])
     assert.deepStrictEqual(yield* migrationsIn(sql, "chronicle_checkpoints_migrations"), [
       "1_create_checkpoints",
@@ -123,6 +124,15 @@ const checkUpgraded = (filename: string, over: "owned" | "client") =>
       store.append("account-2", [{ type: "Noted", data: {} }], { expectedVersion: ExpectedVersion.noStream })
     )
     assert.strictEqual(conflict._tag, "WrongExpectedVersion")
+    // Old events have no tags; new ones are tagged and found by query, after the old ones.
+    assert.isTrue(all.every((e) => e.tags.length === 0))
+    yield* store.append("account-2", [{ type: "MoneyDeposited", data: { amount: 2 }, tags: ["account:2"] }])
+    const tagged = yield* store.read(Query.item({ tags: ["account:2"] }))
+    const found = Chunk.toReadonlyArray(yield* Stream.runCollect(tagged.events))
+    assert.deepStrictEqual(
+      found.map((e) => [e.version, e.tags]),
+      [[3, ["account:2"]]]
+    )
     yield* checkpoints.commit("balances", { from: at("5"), to: at("7781:42") }, Effect.void)
     assert.deepStrictEqual(yield* checkpoints.load("balances"), at("7781:42"))
   })
@@ -142,7 +152,7 @@ describe("SqliteEventStore upgrading a database of the first release", () => {
         ])
         const store = Context.get(context, EventStore.EventStore)
         assert.strictEqual(yield* store.streamVersion("account-1"), 4)
-        assert.deepStrictEqual(yield* store.headPosition, at("6"))
+        assert.deepStrictEqual(yield* store.headPosition, at("7"))
         const checkpoint = yield* Context.get(context, CheckpointStore.CheckpointStore).load("balances")
         assert.deepStrictEqual(checkpoint, at("7781:42"))
       })

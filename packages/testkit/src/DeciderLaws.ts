@@ -59,6 +59,7 @@ const fakeEnvelope = (type: string, data: unknown, version: number): RecordedEve
   type,
   data,
   metadata: {},
+  tags: [],
   recordedAt: new Date(0)
 })
 

@@ -7,11 +7,25 @@
  */
 import { Chunk, Effect, Either, Option, Stream } from "effect"
 import * as EventStore from "../EventStore.js"
-import type { DuplicateEventId, EventDecodeError, WrongExpectedVersion } from "../EventStoreError.js"
+import {
+  type AppendConditionFailed,
+  type DuplicateEventId,
+  type EventDecodeError,
+  InvalidArgument,
+  type WrongExpectedVersion
+} from "../EventStoreError.js"
 import * as ExpectedVersion from "../ExpectedVersion.js"
 import { traced, tracedStream, tracedWith } from "../internal/tracing.js"
-import { checkExpectedVersion, checkReadOptions, type PreparedEvent, prepare } from "../internal/validate.js"
+import {
+  checkExpectedVersion,
+  checkPosition,
+  checkQuery,
+  checkReadOptions,
+  type PreparedEvent,
+  prepare
+} from "../internal/validate.js"
 import * as Position from "../Position.js"
+import type { Query } from "../Query.js"
 import type { NewEvent, RecordedEvent } from "../RecordedEvent.js"
 import type { StorageError } from "../StorageError.js"
 import * as StreamId from "../StreamId.js"
@@ -50,6 +64,30 @@ export interface StreamRange {
 }
 
 /**
+ * A validated append condition: fail when an event matching `query` is stored after `after`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Condition {
+  readonly query: Query
+  readonly after: Position.Position
+}
+
+/**
+ * What a filtered read selects: events matching `query`, or of streams whose id starts with `category` (one of the
+ * two), at positions up to `until` inclusive when it is given.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventFilter {
+  readonly query?: Query | undefined
+  readonly category?: string | undefined
+  readonly until?: Position.Position | undefined
+}
+
+/**
  * The engine contract. Every method is atomic on its own.
  *
  * - `append` gathers `AppendRule.Facts` inside one transaction, does what `AppendRule.decide` says, and writes every
@@ -57,7 +95,13 @@ export interface StreamRange {
  * - `readAll(after, limit)` returns the next events after `after` in the global order, and must never return an
  *   event and later let one with a lower position appear (on a database with concurrent writers it reads only up to
  *   the oldest transaction still in flight);
- * - `awaitAppend(after)` completes once the head may be past `after` (at once if it already is).
+ * - `awaitAppend(after)` completes once the head may be past `after` (at once if it already is);
+ * - `appendMany(requests, condition)` appends to several streams (each at most once) in one transaction, decided by
+ *   `ConditionRule.decideMany` on each stream's facts and on the first event matching the condition after its
+ *   position, read in that same transaction — and, on a database with concurrent writers, such that of two appends
+ *   whose conditions match each other's events at most one commits;
+ * - `readFiltered(filter, after, limit)` is `readAll` restricted to the filter, through the store's indexes, with the
+ *   same ordering guarantee.
  *
  * @since 0.1.0
  * @category models
@@ -65,7 +109,10 @@ export interface StreamRange {
 export interface StorageEngine {
   readonly append: (
     request: AppendRequest
-  ) => Effect.Effect<EventStore.AppendResult, WrongExpectedVersion | DuplicateEventId | StorageError>
+  ) => Effect.Effect<
+    EventStore.AppendResult,
+    WrongExpectedVersion | DuplicateEventId | AppendConditionFailed | StorageError
+  >
   readonly readStream: (
     streamId: StreamId.StreamId,
     range: StreamRange
@@ -77,6 +124,18 @@ export interface StorageEngine {
   readonly streamVersion: (streamId: StreamId.StreamId) => Effect.Effect<number, StorageError>
   readonly headPosition: Effect.Effect<Position.Position, StorageError>
   readonly awaitAppend: (after: Position.Position) => Effect.Effect<void, StorageError>
+  readonly appendMany: (
+    requests: ReadonlyArray<AppendRequest>,
+    condition: Condition | undefined
+  ) => Effect.Effect<
+    ReadonlyArray<EventStore.AppendResult>,
+    WrongExpectedVersion | DuplicateEventId | AppendConditionFailed | InvalidArgument | StorageError
+  >
+  readonly readFiltered: (
+    filter: EventFilter,
+    after: Position.Position,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<RecordedEvent>, StorageError | EventDecodeError>
 }
 
 /** An option's value, or its default; options are checked by `checkReadOptions` first. */
@@ -102,11 +161,53 @@ export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type
         if (badVersion !== undefined) return Effect.fail(badVersion)
         const prepared = prepare(id.right, events, clock.unsafeCurrentTimeMillis())
         if (!Array.isArray(prepared)) return Effect.fail(prepared)
-        return engine.append({
+        const request = {
           streamId: id.right,
           events: prepared,
           expectedVersion: options?.expectedVersion ?? ExpectedVersion.any
-        })
+        }
+        if (options?.condition === undefined) return engine.append(request)
+        const condition = checkCondition(options.condition)
+        if (condition instanceof InvalidArgument) return Effect.fail(condition)
+        return Effect.map(engine.appendMany([request], condition), (results) => results[0]!)
+      }
+    )
+
+  const appendMany = (appends: ReadonlyArray<EventStore.StreamAppend>, options?: EventStore.AppendManyOptions) =>
+    tracedWith(
+      "EventStore.appendMany",
+      () => ({ "chronicle.stream_count": Array.isArray(appends) ? appends.length : 0 }),
+      (clock): Effect.Effect<ReadonlyArray<EventStore.AppendResult>, EventStore.AppendError> => {
+        if (!Array.isArray(appends)) {
+          return Effect.fail(
+            new InvalidArgument({ argument: "appends", value: typeof appends, reason: "must be an array" })
+          )
+        }
+        const condition = options?.condition === undefined ? undefined : checkCondition(options.condition)
+        if (condition instanceof InvalidArgument) return Effect.fail(condition)
+        const now = clock.unsafeCurrentTimeMillis()
+        const requests: Array<AppendRequest> = []
+        const seen = new Set<string>()
+        for (const part of appends) {
+          const id = StreamId.validate(part?.streamId)
+          if (Either.isLeft(id)) return Effect.fail(id.left)
+          if (seen.has(id.right)) {
+            return Effect.fail(
+              new InvalidArgument({ argument: "appends", value: id.right, reason: "a stream may appear only once" })
+            )
+          }
+          seen.add(id.right)
+          const badVersion = checkExpectedVersion(part.expectedVersion)
+          if (badVersion !== undefined) return Effect.fail(badVersion)
+          const prepared = prepare(id.right, part.events, now)
+          if (!Array.isArray(prepared)) return Effect.fail(prepared)
+          requests.push({
+            streamId: id.right,
+            events: prepared,
+            expectedVersion: part.expectedVersion ?? ExpectedVersion.any
+          })
+        }
+        return engine.appendMany(requests, condition)
       }
     )
 
@@ -182,17 +283,22 @@ export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type
       })
     )
 
-  const readAll = (options?: EventStore.ReadAllOptions) =>
-    Stream.unwrap(Effect.as(failIfDefined(checkReadOptions(options)), readAllChecked(options)))
-
-  const readAllChecked = (options?: EventStore.ReadAllOptions) => {
+  /** Reads all events, or the filter's, page by page; what `readAll` and `read` share. */
+  const pages = (
+    options: EventStore.ReadAllOptions | undefined,
+    filter: EventFilter | undefined
+  ): Stream.Stream<RecordedEvent, EventStore.ReadError> => {
     const pageSize = Math.max(1, normalize(options?.pageSize, EventStore.defaultPageSize))
+    const read =
+      filter === undefined
+        ? engine.readAll
+        : (after: Position.Position, limit: number) => engine.readFiltered(filter, after, limit)
     return Stream.unfoldChunkEffect(
       { after: options?.after ?? Position.start, remaining: normalize(options?.maxCount, Number.MAX_SAFE_INTEGER) },
       ({ after, remaining }) => {
         if (remaining <= 0) return Effect.succeed(Option.none())
         const limit = Math.min(pageSize, remaining)
-        return Effect.map(engine.readAll(after, limit), (page) =>
+        return Effect.map(read(after, limit), (page) =>
           page.length === 0
             ? Option.none()
             : Option.some([
@@ -201,20 +307,50 @@ export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type
               ] as const)
         )
       }
-    ).pipe(tracedStream("EventStore.readAll"))
+    )
   }
+
+  const readAll = (options?: EventStore.ReadAllOptions) =>
+    Stream.unwrap(Effect.map(checkFilteredOptions(options), (filter) => pages(options, filter))).pipe(
+      tracedStream("EventStore.readAll")
+    )
+
+  const read = (query: Query, options?: EventStore.ReadOptions) =>
+    traced("EventStore.read")(
+      Effect.zipRight(
+        failIfDefined(checkQuery("query", query) ?? checkReadOptions(options)),
+        Effect.map(
+          engine.headPosition,
+          (marker): EventStore.QueryRead => ({ marker, events: pages(options, { query, until: marker }) })
+        )
+      )
+    )
 
   // After a full page, read on; after a short one, the head was reached: wait for the next append (which returns at
   // once if one came meanwhile), then read on from the last position delivered. Nothing is skipped or repeated.
-  const subscribeChecked = (options?: EventStore.SubscribeOptions) => {
+  // A filtered page is read up to the head taken before it: after a short page, the subscription has looked at
+  // everything up to that head, and waits for an append after it.
+  const subscribeChecked = (options: EventStore.SubscribeOptions | undefined, filter: EventFilter | undefined) => {
     const pageSize = Math.max(1, normalize(options?.pageSize, EventStore.defaultPageSize))
+    const page = (after: Position.Position) =>
+      filter === undefined
+        ? Effect.map(engine.readAll(after, pageSize), (events) => ({ events, head: after }))
+        : Effect.flatMap(engine.headPosition, (head) =>
+            Effect.map(engine.readFiltered({ ...filter, until: head }, after, pageSize), (events) => ({
+              events,
+              head
+            }))
+          )
     const live = Stream.unfoldChunkEffect(
       { after: options?.after ?? Position.start, caughtUp: false },
       ({ after, caughtUp }) =>
         Effect.zipRight(
           caughtUp ? engine.awaitAppend(after) : Effect.void,
-          Effect.map(engine.readAll(after, pageSize), (page) => {
-            const next = page.length === 0 ? after : page[page.length - 1]!.position
+          Effect.map(page(after), ({ events: page, head }) => {
+            const next =
+              page.length === pageSize
+                ? page[page.length - 1]!.position
+                : Position.max(head, page.length === 0 ? after : page[page.length - 1]!.position)
             return Option.some([
               Chunk.unsafeFromArray(page),
               { after: next, caughtUp: page.length < pageSize }
@@ -226,11 +362,58 @@ export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type
   }
 
   const subscribe = (options?: EventStore.SubscribeOptions) =>
-    Stream.unwrap(Effect.as(failIfDefined(checkReadOptions(options)), subscribeChecked(options)))
+    Stream.unwrap(Effect.map(checkFilteredOptions(options), (filter) => subscribeChecked(options, filter)))
 
   const streamVersion = (streamId: string) => Effect.flatMap(StreamId.make(streamId), engine.streamVersion)
 
-  return { append, readStream, foldStream, readAll, subscribe, streamVersion, headPosition: engine.headPosition }
+  return {
+    append,
+    appendMany,
+    read,
+    readStream,
+    foldStream,
+    readAll,
+    subscribe,
+    streamVersion,
+    headPosition: engine.headPosition
+  }
+}
+
+/** A condition's query and position, checked; the position defaults to the start. */
+const checkCondition = (condition: EventStore.AppendCondition): Condition | InvalidArgument => {
+  if (typeof condition !== "object" || condition === null) {
+    return new InvalidArgument({ argument: "condition", value: String(condition), reason: "must be an object" })
+  }
+  return (
+    checkQuery("condition.failIfEventsMatch", condition.failIfEventsMatch) ??
+    checkPosition("condition.after", condition.after) ?? {
+      query: condition.failIfEventsMatch,
+      after: condition.after ?? Position.start
+    }
+  )
+}
+
+/** Read options checked, with their filter (a query or a category, not both), if any. */
+const checkFilteredOptions = (
+  options: EventStore.ReadAllOptions | undefined
+): Effect.Effect<EventFilter | undefined, InvalidArgument> => {
+  const bad = checkReadOptions(options)
+  if (bad !== undefined) return Effect.fail(bad)
+  const query = options?.query
+  const category = options?.category
+  if (query === undefined && category === undefined) return Effect.succeed(undefined)
+  if (query !== undefined && category !== undefined) {
+    return Effect.fail(
+      new InvalidArgument({ argument: "category", value: String(category), reason: "give a query or a category" })
+    )
+  }
+  if (category !== undefined && (typeof category !== "string" || category.length === 0)) {
+    return Effect.fail(
+      new InvalidArgument({ argument: "category", value: String(category), reason: "must be a non-empty string" })
+    )
+  }
+  const badQuery = query === undefined ? undefined : checkQuery("query", query)
+  return badQuery === undefined ? Effect.succeed({ query, category }) : Effect.fail(badQuery)
 }
 
 const failIfDefined = <E>(error: E | undefined): Effect.Effect<void, E> =>

@@ -21,6 +21,8 @@ export interface PreparedEvent {
   readonly type: string
   readonly data: unknown
   readonly metadata: EventMetadata
+  /** The event's tags (validated, none repeated; empty when it has none). */
+  readonly tags: ReadonlyArray<string>
   /** `data` as JSON text, serialized once by the store front so engines need not do it again. */
   readonly dataJson: string
   /** `metadata` as JSON text. */
@@ -35,6 +37,60 @@ const emptyMetadata = Object.freeze({})
 
 /** The longest event type accepted. */
 export const maxTypeLength = 256
+
+/** The longest tag accepted. */
+export const maxTagLength = 256
+
+/** The most tags one event may carry. */
+export const maxTags = 32
+
+/** Tags shared by every event that has none. */
+export const noTags: ReadonlyArray<string> = Object.freeze([])
+
+/** A non-empty, well-formed string of at most `max` characters, or why it is not one. */
+const badName = (value: unknown, what: string, max: number): string | undefined =>
+  typeof value !== "string" || value.length === 0 || value.length > max
+    ? `${what} must be a non-empty string of at most ${max} characters`
+    : isWellFormed(value)
+      ? undefined
+      : `${what} must be well-formed Unicode (it has a lone surrogate)`
+
+/** An event's tags, validated: an array of at most `maxTags` distinct names, or why it is not. */
+const checkTags = (tags: unknown): ReadonlyArray<string> | string => {
+  if (tags === undefined) return noTags
+  if (!Array.isArray(tags) || tags.length > maxTags) return `the tags must be an array of at most ${maxTags} strings`
+  if (tags.length === 0) return noTags
+  for (const tag of tags) {
+    const bad = badName(tag, "a tag", maxTagLength)
+    if (bad !== undefined) return bad
+  }
+  if (new Set(tags).size !== tags.length) return "a tag appears twice on the event"
+  return Object.freeze([...tags]) as ReadonlyArray<string>
+}
+
+/** A query's items: arrays of valid types and tags; `undefined` when it is one, else why not. */
+export const checkQuery = (argument: string, query: unknown): InvalidArgument | undefined => {
+  const invalid = (reason: string) => new InvalidArgument({ argument, value: describe(query), reason })
+  if (typeof query !== "object" || query === null || !Array.isArray((query as { items?: unknown }).items)) {
+    return invalid("must be a Query (Query.items, Query.all)")
+  }
+  for (const item of (query as { items: ReadonlyArray<unknown> }).items) {
+    if (typeof item !== "object" || item === null) return invalid("each item must be an object of types and tags")
+    const { tags, types } = item as { types?: unknown; tags?: unknown }
+    for (const [names, what, max] of [
+      [types, "a type", maxTypeLength],
+      [tags, "a tag", maxTagLength]
+    ] as const) {
+      if (names === undefined) continue
+      if (!Array.isArray(names)) return invalid(`${what.slice(2)}s of an item must be an array`)
+      for (const name of names) {
+        const bad = badName(name, what, max)
+        if (bad !== undefined) return invalid(bad)
+      }
+    }
+  }
+  return undefined
+}
 
 /**
  * Validates and serializes a batch: a type, JSON object or array data, JSON object metadata, and either a UUID for
@@ -58,6 +114,8 @@ export const prepare = (
       return invalid(`the type must be a non-empty string of at most ${maxTypeLength} characters`)
     }
     if (!isWellFormed(event.type)) return invalid("the type must be well-formed Unicode (it has a lone surrogate)")
+    const tags = checkTags(event.tags)
+    if (typeof tags === "string") return invalid(tags)
     const metadata = event.metadata ?? emptyMetadata
     let dataJson: string | undefined
     let metadataJson: string | undefined
@@ -79,7 +137,7 @@ export const prepare = (
       return invalid("either every event of a batch carries an id or none does")
     }
     if (!idProvided) {
-      prepared[index] = new Generated(event.type, event.data, metadata, dataJson, metadataJson, recordedAt)
+      prepared[index] = new Generated(event.type, event.data, metadata, tags, dataJson, metadataJson, recordedAt)
       continue
     }
     if (typeof id !== "string" || !uuidPattern.test(id)) return invalid("the id must be a UUID")
@@ -93,6 +151,7 @@ export const prepare = (
       type: event.type,
       data: event.data,
       metadata,
+      tags,
       dataJson,
       metadataJson,
       recordedAt
@@ -179,6 +238,7 @@ class Generated implements PreparedEvent {
     readonly type: string,
     readonly data: unknown,
     readonly metadata: EventMetadata,
+    readonly tags: ReadonlyArray<string>,
     readonly dataJson: string,
     readonly metadataJson: string,
     readonly recordedAt: number

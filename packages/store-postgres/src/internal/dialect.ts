@@ -17,8 +17,8 @@
  * sequence: a sequence number can be drawn before its transaction has an id (nextval runs before the insert that
  * assigns it), so a transaction can hold a lower number and a higher id than one a reader has already passed.
  *
- * **Appends** are one statement outside a transaction (`appendChecked`): read the stream's version, check the
- * expectation, insert the whole batch from `unnest` arrays, return the versions and positions; when the check fails or
+ * **Appends** are one statement outside a transaction (`appendChecked`): take the batch's shared advisory locks
+ * (`filtered.ts`), read the stream's version, check the expectation, insert the whole batch from `unnest` arrays, return the versions and positions; when the check fails or
  * a unique index refuses a row, the shared engine decides by the rule in a `BEGIN` (read committed) transaction, where
  * the unique indexes on (stream_id, version) and (stream_id, event_id) catch facts that went stale. Event data and
  * metadata are `json` columns (kept as the text the store front serialized, byte for byte; never `jsonb`, which
@@ -37,6 +37,7 @@
 import { type ExpectedVersion, Position } from "@chronicle/core"
 import { AppendRule, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlFault } from "@chronicle/sql"
+import * as Filtered from "./filtered.js"
 
 /**
  * A table name as an SQL identifier (names are validated plain identifiers: `[A-Za-z_][A-Za-z0-9_]*`).
@@ -59,18 +60,19 @@ const position: SqlDialect.PositionColumns = {
 }
 
 /** The columns of event rows (`EventRows`): the JSON columns read back as their text. */
-const eventColumns = "version, event_id, type, data::text, metadata::text, recorded_at, transaction_id, seq"
+const eventColumns = "version, event_id, type, data::text, metadata::text, recorded_at, tags::text, transaction_id, seq"
 
 /** The visibility rule of global reads: only transactions that have all ended. */
 const belowHorizon = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
 
-/** A batch's columns as arrays, for `unnest`, in this order: ids, types, data, metadata, recorded at. */
+/** A batch's columns as arrays, for `unnest`, in this order: ids, types, data, metadata, recorded at, tags. */
 const arrays = (events: ReadonlyArray<StorageEngine.PreparedEvent>) => {
   const ids: Array<string> = new Array(events.length)
   const types: Array<string> = new Array(events.length)
   const data: Array<string> = new Array(events.length)
   const metadata: Array<string> = new Array(events.length)
   const recordedAt: Array<number> = new Array(events.length)
+  const tags: Array<string | null> = new Array(events.length)
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     ids[i] = event.id
@@ -78,16 +80,33 @@ const arrays = (events: ReadonlyArray<StorageEngine.PreparedEvent>) => {
     data[i] = event.dataJson
     metadata[i] = event.metadataJson
     recordedAt[i] = event.recordedAt
+    tags[i] = event.tags.length === 0 ? null : JSON.stringify(event.tags)
   }
-  return [ids, types, data, metadata, recordedAt] as const
+  return [ids, types, data, metadata, recordedAt, tags] as const
 }
 
 /** `unnest` of the batch's arrays from parameter `$from`, numbered from 1 in batch order (`e.n`). */
 const batchFrom = (from: number) =>
-  `unnest($${from}::uuid[], $${from + 1}::text[], $${from + 2}::json[], $${from + 3}::json[], $${from + 4}::bigint[]) ` +
-  "WITH ORDINALITY AS e(event_id, type, data, metadata, recorded_at, n)"
+  `unnest($${from}::uuid[], $${from + 1}::text[], $${from + 2}::json[], $${from + 3}::json[], $${from + 4}::bigint[], $${from + 5}::json[]) ` +
+  "WITH ORDINALITY AS e(event_id, type, data, metadata, recorded_at, tags, n)"
 
-const insertColumns = "(stream_id, version, event_id, type, data, metadata, recorded_at)"
+const insertColumns = "(stream_id, version, event_id, type, data, metadata, recorded_at, tags)"
+
+/**
+ * The name of an object that belongs to a table (`<table>_tags`, ...), within PostgreSQL's 63 bytes: when the table's
+ * name leaves no room for the suffix, its start, a hash of the whole name, then the suffix (PostgreSQL would cut the
+ * name short instead, and a cut `<table>_tags` could be the table's own name).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const companion = (table: string, suffix: string): string => {
+  const name = `${table}${suffix}`
+  if (name.length <= 63) return name
+  let hash = 0x811c9dc5
+  for (let i = 0; i < table.length; i++) hash = Math.imul(hash ^ table.charCodeAt(i), 0x01000193) >>> 0
+  return `${table.slice(0, 63 - suffix.length - 9)}_${hash.toString(16).padStart(8, "0")}${suffix}`
+}
 
 /**
  * The lowest and highest version an expectation accepts, as parameters.
@@ -114,6 +133,8 @@ export const channel = (tables: SqlDialect.EventTables): string => tables.events
  */
 export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDialect.EventStatements> => {
   const table = quote(tables.events)
+  const tagsTable = quote(companion(tables.events, "_tags"))
+  const indexTags = quote(companion(tables.events, "_index_tags"))
   const streamVersion = `SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = $1`
   const storedIds = `SELECT event_id, version, type, data::text, transaction_id, seq FROM ${table} WHERE stream_id = $1 AND event_id = ANY($2::uuid[])`
   const readForward = `SELECT ${eventColumns} FROM ${table} WHERE stream_id = $1 AND version >= $2 AND version <= $3 ORDER BY version ASC LIMIT $4`
@@ -126,13 +147,17 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
   // Rows are inserted in batch order (`ORDER BY e.n`), so their sequence numbers increase with their versions.
   const insert =
     `INSERT INTO ${table} ${insertColumns} ` +
-    `SELECT $1, $2::bigint + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at FROM ${batchFrom(3)} ` +
+    `SELECT $1, $2::bigint + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags FROM ${batchFrom(3)} ` +
     "ORDER BY e.n RETURNING version, transaction_id, seq"
+  // The batch's shared advisory locks first (the `WHERE` waits for `locks`, an uncorrelated subquery evaluated once
+  // before any row is inserted), so a conditional append whose condition matches the batch never checks while it
+  // writes; the statement is its own transaction, so the locks hold until its commit.
   const appendChecked =
-    `WITH current AS (SELECT COALESCE(MAX(version), 0) AS version FROM ${table} WHERE stream_id = $1) ` +
+    `WITH ${Filtered.sharedLocksCte("$10")}, ` +
+    `current AS (SELECT COALESCE(MAX(version), 0) AS version FROM ${table} WHERE stream_id = $1) ` +
     `INSERT INTO ${table} ${insertColumns} ` +
-    `SELECT $1, current.version + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at FROM current, ${batchFrom(4)} ` +
-    "WHERE current.version BETWEEN $2 AND $3 ORDER BY e.n RETURNING version, transaction_id, seq"
+    `SELECT $1, current.version + e.n, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags FROM current, ${batchFrom(4)} ` +
+    "WHERE (SELECT taken FROM locks) >= 0 AND current.version BETWEEN $2 AND $3 ORDER BY e.n RETURNING version, transaction_id, seq"
   // Listings see what `readAll` sees (below the horizon), in code point order (the "C" collation), whatever the
   // database's default collation is.
   const listStreams =
@@ -163,6 +188,17 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
   UNIQUE (stream_id, version),
   UNIQUE (stream_id, event_id)
 )`
+      ],
+      // Tags as JSON on the event (read back with it), indexed by (tag, position) in a table a trigger fills, so every
+      // writer indexes them; types indexed by (type, position).
+      "2_tags": [
+        `ALTER TABLE ${table} ADD COLUMN tags json`,
+        `CREATE TABLE ${tagsTable} (tag text NOT NULL, transaction_id xid8 NOT NULL, seq bigint NOT NULL, PRIMARY KEY (tag, transaction_id, seq))`,
+        `CREATE FUNCTION ${indexTags}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
+          `INSERT INTO ${tagsTable} (tag, transaction_id, seq) SELECT value, NEW.transaction_id, NEW.seq FROM json_array_elements_text(NEW.tags); ` +
+          "RETURN NULL; END $$",
+        `CREATE TRIGGER ${indexTags} AFTER INSERT ON ${table} FOR EACH ROW WHEN (NEW.tags IS NOT NULL) EXECUTE FUNCTION ${indexTags}()`,
+        `CREATE INDEX ${quote(companion(tables.events, "_types"))} ON ${table} (type, transaction_id, seq)`
       ]
     },
     statements: {
@@ -178,10 +214,25 @@ export const events = (tables: SqlDialect.EventTables): SqlDialect.Schema<SqlDia
         return [readAll, [String(transaction), seq, limit]]
       },
       headPosition: [headPosition, []],
+      readFiltered: (filter, after, limit, scope) =>
+        Filtered.read(
+          { table, tags: tagsTable, columns: eventColumns, horizon: belowHorizon },
+          filter,
+          after,
+          limit,
+          scope
+        ),
+      conditionLocks: (requests, condition) => [Filtered.locks(requests, condition)],
       appendChecked: (request) => [
         appendChecked,
-        [request.streamId, ...versionBounds(request.expectedVersion), ...arrays(request.events)]
+        [
+          request.streamId,
+          ...versionBounds(request.expectedVersion),
+          ...arrays(request.events),
+          Filtered.sharedKeys(request)
+        ]
       ],
+      transactionWrote: ["SELECT pg_current_xact_id_if_assigned() IS NOT NULL", []],
       listStreams: (range) => [listStreams, [range.after ?? "", range.prefix, range.limit]],
       totals: [totals, []],
       eventTypes: [eventTypes, []],

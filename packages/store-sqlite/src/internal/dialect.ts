@@ -27,6 +27,7 @@
  * @since 0.1.0
  * @internal
  */
+import type { Position } from "@chronicle/core"
 import { EventIds, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
 import { type SqlDialect, SqlFault } from "@chronicle/sql"
 
@@ -64,7 +65,7 @@ const position: SqlDialect.PositionColumns = {
 }
 
 /** The columns of event rows (`EventRows`): the position is the row id. */
-const eventColumns = "version, event_id, type, data, metadata, recorded_at, position"
+const eventColumns = "version, event_id, type, data, metadata, recorded_at, tags, position"
 
 /** The columns of the events table as the first release made it (the second migration adds `id_generated`). */
 const eventsColumns = `  position INTEGER PRIMARY KEY,
@@ -88,11 +89,12 @@ const storedColumns = "event_id, version, type, data, position"
  * @since 0.1.0
  * @internal
  */
-export const rowWidth = 8
+export const rowWidth = 9
 
 /**
  * Writes the parameters of one event's row into `params` from index `at`: stream id, version, event id (a generated
- * one carries its version), type, data, metadata, recorded at, and whether the id was generated.
+ * one carries its version), type, data, metadata, recorded at, whether the id was generated, and the tags (JSON text,
+ * or null when there are none).
  *
  * @since 0.1.0
  * @internal
@@ -113,6 +115,7 @@ export const writeRow = (
   params[at + 5] = event.metadataJson
   params[at + 6] = event.recordedAt
   params[at + 7] = generated === undefined ? 0 : 1
+  params[at + 8] = event.tags.length === 0 ? null : JSON.stringify(event.tags)
 }
 
 /** The versions the batch's ids would be stored at if the store had generated them. */
@@ -137,8 +140,9 @@ export const events = (
 ): SqlDialect.Schema<SqlDialect.EventStatements> & { readonly insertOne: string } => {
   const table = quote(tables.events)
   const next = quote(`${tables.events}_next`)
-  const into = `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated) VALUES `
-  const row = "(?, ?, ?, ?, ?, ?, ?, ?)"
+  const into = `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated, tags) VALUES `
+  const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+  const tagsTable = quote(`${tables.events}_tags`)
   const streamVersion = `SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = ?`
   // Chosen ids through their partial index; generated ones at the versions they carry, through (stream_id, version).
   const storedIds =
@@ -185,6 +189,15 @@ ${eventsColumns},
         `DROP TABLE ${table}`,
         `ALTER TABLE ${next} RENAME TO ${table}`,
         `CREATE UNIQUE INDEX ${quote(`${tables.events}_chosen_ids`)} ON ${table} (stream_id, event_id) WHERE id_generated = 0`
+      ],
+      // Tags as JSON text on the event (read back with it), indexed by (tag, position) in a table a trigger fills, so
+      // every writer — both engines, imports — indexes them; types indexed by (type, position).
+      "3_tags": [
+        `ALTER TABLE ${table} ADD COLUMN tags TEXT`,
+        `CREATE TABLE ${tagsTable} (tag TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (tag, position)) WITHOUT ROWID`,
+        `CREATE TRIGGER ${quote(`${tables.events}_index_tags`)} AFTER INSERT ON ${table} WHEN NEW.tags IS NOT NULL ` +
+          `BEGIN INSERT INTO ${tagsTable} (tag, position) SELECT value, NEW.position FROM json_each(NEW.tags); END`,
+        `CREATE INDEX ${quote(`${tables.events}_types`)} ON ${table} (type, position)`
       ]
     },
     statements: {
@@ -199,6 +212,7 @@ ${eventsColumns},
         [streamId, range.from, range.to, range.limit]
       ],
       readAll: (after, limit) => [readAll, [PositionEncoding.toCounter(after), limit]],
+      readFiltered: (filter, after, limit) => filtered(table, tagsTable, filter, after, limit),
       headPosition: [`SELECT COALESCE(MAX(position), 0) FROM ${table}`, []],
       // SQLite returns the other columns of the row that holds MAX(version): the stream's last event.
       listStreams: (range) => [listStreams, [range.after ?? "", range.prefix, range.prefix, range.prefix, range.limit]],
@@ -209,6 +223,67 @@ ${eventsColumns},
     },
     insertOne: `${into}${row}`
   }
+}
+
+/** The highest row id: the bound of a read with no `until`. */
+const lastRowId = Number.MAX_SAFE_INTEGER
+
+/**
+ * A filtered read: the positions of each query item (through the tags' primary key (tag, position), or the
+ * (type, position) index), each item's at most `limit`, joined by UNION, then their events in order, at most `limit`.
+ * Types and extra tags are bound as JSON arrays, so the text depends only on the query's shape (prepared once).
+ */
+const filtered = (
+  table: string,
+  tags: string,
+  filter: StorageEngine.EventFilter,
+  after: Position.Position,
+  limit: number
+): SqlDialect.Query => {
+  const from = PositionEncoding.toCounter(after)
+  const until = filter.until === undefined ? lastRowId : PositionEncoding.toCounter(filter.until)
+  if (filter.query === undefined) {
+    const prefix = filter.category ?? ""
+    return [
+      `SELECT ${eventColumns}, stream_id FROM ${table} WHERE position > ? AND position <= ? ` +
+        "AND substr(stream_id, 1, ?) = ? ORDER BY position LIMIT ?",
+      [from, until, prefix.length, prefix, limit]
+    ]
+  }
+  const params: Array<unknown> = []
+  const parts: Array<string> = []
+  for (const item of filter.query.items) {
+    const itemTags = item.tags ?? []
+    const types = item.types === undefined || item.types.length === 0 ? undefined : JSON.stringify(item.types)
+    if (itemTags.length === 0) {
+      parts.push(
+        `SELECT position FROM (SELECT position FROM ${table} WHERE ` +
+          `${types === undefined ? "" : "type IN (SELECT value FROM json_each(?)) AND "}` +
+          "position > ? AND position <= ? ORDER BY position LIMIT ?)"
+      )
+      if (types !== undefined) params.push(types)
+      params.push(from, until, limit)
+      continue
+    }
+    let text = `SELECT position FROM (SELECT t.position FROM ${tags} t WHERE t.tag = ? AND t.position > ? AND t.position <= ?`
+    params.push(itemTags[0], from, until)
+    if (itemTags.length > 1) {
+      text += ` AND (SELECT COUNT(*) FROM ${tags} u WHERE u.position = t.position AND u.tag IN (SELECT value FROM json_each(?))) = ?`
+      params.push(JSON.stringify(itemTags.slice(1)), itemTags.length - 1)
+    }
+    if (types !== undefined) {
+      text += ` AND (SELECT type FROM ${table} e WHERE e.position = t.position) IN (SELECT value FROM json_each(?))`
+      params.push(types)
+    }
+    parts.push(`${text} ORDER BY t.position LIMIT ?)`)
+    params.push(limit)
+  }
+  if (parts.length === 0) return [`SELECT ${eventColumns}, stream_id FROM ${table} WHERE 0`, []]
+  params.push(limit)
+  return [
+    `SELECT ${eventColumns}, stream_id FROM ${table} WHERE position IN (${parts.join(" UNION ")}) ORDER BY position LIMIT ?`,
+    params
+  ]
 }
 
 /** The database's size in bytes (its pages), or null for an in-memory database, which has no file. */

@@ -11,7 +11,14 @@
  * @internal
  */
 import type { Position, StoreAdmin, StreamId } from "@chronicle/core"
-import { type AdminEngine, AppendRule, Notifier, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
+import {
+  type AdminEngine,
+  AppendRule,
+  ConditionRule,
+  Notifier,
+  PositionEncoding,
+  type StorageEngine
+} from "@chronicle/core/engine"
 import { EventRows, type SqlDialect, SqlEngine, SqlFault } from "@chronicle/sql"
 import type { Duration } from "effect"
 import { Effect, Either } from "effect"
@@ -82,6 +89,47 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
       access.write(appendBody(request), request.events.length <= 1),
       "SqlError",
       SqlFault.fail("EventStore.append")
+    )
+
+  // Inside the group commit, in the write transaction (BEGIN IMMEDIATE: the only writer), each body after the
+  // bodies committed before it in the group: the condition is read where the write happens. Several statements, so
+  // it runs under a savepoint of its own in the group.
+  const appendManyBody =
+    (requests: ReadonlyArray<StorageEngine.AppendRequest>, condition: StorageEngine.Condition | undefined) =>
+    (db: SyncSql) => {
+      const gathered = requests.map((request) => facts(db, request))
+      const conflicting =
+        condition === undefined
+          ? undefined
+          : EventRows.firstMatch(
+              db.rows(...sql.readFiltered({ query: condition.query }, condition.after, 1, "committed")),
+              position
+            )
+      const decision = ConditionRule.decideMany(requests, gathered, conflicting)
+      if (decision._tag === "Fail") return Either.left(decision.error)
+      if (decision._tag === "Done") return Either.right(decision.results)
+      return Either.right(
+        decision.decisions.map((step, i) =>
+          step._tag === "Write"
+            ? insert(db, requests[i]!, step.version)
+            : (step as Extract<AppendRule.Decision, { _tag: "Done" }>).result
+        )
+      )
+    }
+
+  const appendMany = (
+    requests: ReadonlyArray<StorageEngine.AppendRequest>,
+    condition: StorageEngine.Condition | undefined
+  ) =>
+    Effect.catchTag(access.write(appendManyBody(requests, condition)), "SqlError", SqlFault.fail("EventStore.append"))
+
+  const readFiltered = (filter: StorageEngine.EventFilter, after: Position.Position, limit: number) =>
+    Effect.catchTag(
+      access.read((db) =>
+        EventRows.decode(db.rows(...sql.readFiltered(filter, after, limit, "global")), undefined, position)
+      ),
+      "SqlError",
+      SqlFault.fail("EventStore.readAll")
     )
 
   const readStream = (streamId: StreamId.StreamId, range: StorageEngine.StreamRange) =>
@@ -166,6 +214,8 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
 
   return {
     append,
+    appendMany,
+    readFiltered,
     readStream,
     readAll,
     streamVersion,

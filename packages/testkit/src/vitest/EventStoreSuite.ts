@@ -8,8 +8,11 @@ import { layer } from "@effect/vitest"
 import type { Layer } from "effect"
 import { appendCases } from "./internal/appendCases.js"
 import { concurrencyCases } from "./internal/concurrencyCases.js"
+import { conditionCases } from "./internal/conditionCases.js"
+import { decisionCases } from "./internal/decisionCases.js"
 import { handlerCases } from "./internal/handlerCases.js"
 import { idempotencyCases } from "./internal/idempotencyCases.js"
+import { queryCases } from "./internal/queryCases.js"
 import { readCases } from "./internal/readCases.js"
 import { subscribeCases } from "./internal/subscribeCases.js"
 
@@ -20,7 +23,9 @@ import { subscribeCases } from "./internal/subscribeCases.js"
  * Covers: version numbering; the four ExpectedVersion modes succeeding and failing (with the real version); atomic
  * batches; input validation; stream id validation; metadata, ids and Clock time; readStream ranges forward and
  * backward; readAll order and paging; decode errors; idempotent appends; racing and concurrent writers; and
- * subscriptions catching up then going live; and the CommandHandler over the store.
+ * subscriptions catching up then going live; tags, reads by query with their marker, filtered reads and
+ * subscriptions (query, category); conditional and multi-stream appends, alone and concurrent; and the CommandHandler
+ * over the store.
  *
  * @since 0.1.0
  * @category suites
@@ -32,5 +37,8 @@ export const eventStoreSuite = <E>(name: string, storeLayer: Layer.Layer<EventSt
     idempotencyCases(it)
     concurrencyCases(it)
     subscribeCases(it)
+    queryCases(it)
+    conditionCases(it)
+    decisionCases(it)
     handlerCases(it)
   })

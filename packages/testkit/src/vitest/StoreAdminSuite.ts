@@ -22,6 +22,7 @@ const imported = (streamId: string, n: number, options: { readonly from?: number
       type: "Imported",
       data: { n: i, nested: { list: [1, "two", null] } },
       metadata: { correlationId: `c-${i}`, source: "suite" },
+      tags: i % 2 === 0 ? [`imported:${i}`, "suite"] : [],
       recordedAt: new Date((options.at ?? Date.UTC(2020, 0, 1)) + i * 60_000)
     })
   )
@@ -174,7 +175,7 @@ export const storeAdminSuite = <E>(name: string, storeLayer: Layer.Layer<Service
       })
     )
 
-    it.effect("an import keeps ids, stream ids, versions, types, data, metadata and times", () =>
+    it.effect("an import keeps ids, stream ids, versions, types, data, metadata, tags and times", () =>
       Effect.gen(function* () {
         const id = uniqueStream("import")
         const events = imported(id, 4)
@@ -189,6 +190,7 @@ export const storeAdminSuite = <E>(name: string, storeLayer: Layer.Layer<Service
             type: e.type,
             data: e.data,
             metadata: e.metadata,
+            tags: e.tags,
             recordedAt: e.recordedAt.toISOString()
           })),
           events.map((e) => ({ ...e, recordedAt: e.recordedAt.toISOString() }))
