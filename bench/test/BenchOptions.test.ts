@@ -57,7 +57,7 @@ describe.concurrent("the bench's command line, through pnpm", () => {
     const outcome = await ProgramRun.pnpm(["bench", "--help"])
     expect(outcome.status).toBe(0)
     expect(outcome.stderr).toBe("")
-    expect(outcome.stdout).toContain("Measures every Chronicle store beside its bare baseline")
+    expect(outcome.stdout).toContain("Measures every Chronicle store beside its baselines")
     for (const text of [
       "--store a,b",
       "--workload a,b",

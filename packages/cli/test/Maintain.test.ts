@@ -87,6 +87,7 @@ describe.concurrent("chronicle migrate", () => {
     const dry = ok(await Bin.run(["migrate", "--db", db, "--dry-run", "--json"]))
     expect(Bin.jsonLines(dry)).toEqual([
       { kind: "events", table: "chronicle_events", migration: "1_create_events", status: "pending" },
+      { kind: "events", table: "chronicle_events", migration: "2_index_chosen_ids_only", status: "pending" },
       { kind: "checkpoints", table: "chronicle_checkpoints", migration: "1_create_checkpoints", status: "pending" },
       { kind: "checkpoints", table: "chronicle_checkpoints", migration: "2_positions_as_text", status: "pending" },
       { kind: "snapshots", table: "chronicle_snapshots", migration: "1_create_snapshots", status: "pending" }
@@ -95,7 +96,7 @@ describe.concurrent("chronicle migrate", () => {
     const applied = ok(await Bin.run(["migrate", "--db", db]))
     expect(applied.stdout).toMatch(/^TABLE +MIGRATION +STATUS$/m)
     expect(applied.stdout).toMatch(/^chronicle_events +1_create_events +applied now$/m)
-    expect(applied.stdout.trim().split("\n").at(-1)).toBe("Applied 4 migrations.")
+    expect(applied.stdout.trim().split("\n").at(-1)).toBe("Applied 5 migrations.")
     const again = ok(await Bin.run(["migrate", "--db", db]))
     expect(again.stdout).toMatch(/^chronicle_snapshots +1_create_snapshots +applied$/m)
     expect(again.stdout.trim().split("\n").at(-1)).toBe("Nothing to migrate.")
@@ -107,11 +108,11 @@ describe.concurrent("chronicle migrate", () => {
     const refused = await Bin.run(["stats", "--db", db])
     expect(refused.status).toBe(1)
     expect(refused.stderr).toBe(
-      `chronicle: ${db} needs migrations (checkpoints: 1_create_checkpoints, 2_positions_as_text; snapshots: 1_create_snapshots); run: chronicle migrate --db ${db}\n`
+      `chronicle: ${db} needs migrations (events: 2_index_chosen_ids_only; checkpoints: 1_create_checkpoints, 2_positions_as_text; snapshots: 1_create_snapshots); run: chronicle migrate --db ${db}\n`
     )
     const dry = ok(await Bin.run(["migrate", "--db", db, "--dry-run"]))
     expect(dry.stdout.trim().split("\n").at(-1)).toBe(
-      "3 pending migrations; run chronicle migrate without --dry-run to apply them."
+      "4 pending migrations; run chronicle migrate without --dry-run to apply them."
     )
     ok(await Bin.run(["migrate", "--db", db]))
     const [stats] = Bin.jsonLines(ok(await Bin.run(["stats", "--db", db, "--json"])))

@@ -30,7 +30,7 @@ describe("SqliteSchema", () => {
       const client = SqliteClient.layer({ filename })
       const before = yield* SqliteSchema.status().pipe(Effect.provide(client))
       assert.deepStrictEqual(summary(before), [
-        { kind: "events", exists: false, applied: [], pending: ["1_create_events"] },
+        { kind: "events", exists: false, applied: [], pending: ["1_create_events", "2_index_chosen_ids_only"] },
         { kind: "checkpoints", exists: false, applied: [], pending: ["1_create_checkpoints", "2_positions_as_text"] },
         { kind: "snapshots", exists: false, applied: [], pending: ["1_create_snapshots"] }
       ])
@@ -39,14 +39,14 @@ describe("SqliteSchema", () => {
       assert.deepStrictEqual(
         applied.map((a) => [a.table.kind, a.applied.map((m) => m.id)]),
         [
-          ["events", [1]],
+          ["events", [1, 2]],
           ["checkpoints", [1, 2]],
           ["snapshots", [1]]
         ]
       )
       const after = yield* SqliteSchema.status().pipe(Effect.provide(client))
       assert.deepStrictEqual(summary(after), [
-        { kind: "events", exists: true, applied: [1], pending: [] },
+        { kind: "events", exists: true, applied: [1, 2], pending: [] },
         { kind: "checkpoints", exists: true, applied: [1, 2], pending: [] },
         { kind: "snapshots", exists: true, applied: [1], pending: [] }
       ])
@@ -58,7 +58,7 @@ describe("SqliteSchema", () => {
   )
 
   it.scoped(
-    "a file the event store opened has its events table migrated; the first release's file has one pending",
+    "a file the event store opened has its events table migrated; the first release's file has its later migrations pending",
     () =>
       Effect.gen(function* () {
         const dir = yield* tempDir("schema-release")
@@ -79,7 +79,7 @@ describe("SqliteSchema", () => {
         assert.deepStrictEqual(
           summary(release).map((s) => [s.kind, s.exists, s.pending]),
           [
-            ["events", true, []],
+            ["events", true, ["2_index_chosen_ids_only"]],
             ["checkpoints", true, ["1_create_checkpoints", "2_positions_as_text"]],
             ["snapshots", true, ["1_create_snapshots"]]
           ]
