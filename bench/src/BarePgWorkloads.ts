@@ -138,5 +138,10 @@ export const workloads: Readonly<Record<WorkloadName, BarePgWorkload>> = {
   "read-all-1m": none,
   "read-all-1m-heap64": none,
   "load-100k": none,
-  "load-100k-snapshot": none
+  "load-100k-snapshot": none,
+  "http-append-1": none,
+  "http-append-50": none,
+  "http-read-1": none,
+  "http-read-50": none,
+  "http-sse-100": none
 }

@@ -80,5 +80,10 @@ export const workloads: Readonly<Record<WorkloadName, BareWorkload>> = {
   "load-100k-snapshot": SyncWorkload.notRun,
   "hold-1m": SyncWorkload.notRun,
   // Processes of their own, on PostgreSQL only (BarePgWorkloads).
-  "append-processes": SyncWorkload.notRun
+  "append-processes": SyncWorkload.notRun,
+  "http-append-1": SyncWorkload.notRun,
+  "http-append-50": SyncWorkload.notRun,
+  "http-read-1": SyncWorkload.notRun,
+  "http-read-50": SyncWorkload.notRun,
+  "http-sse-100": SyncWorkload.notRun
 }

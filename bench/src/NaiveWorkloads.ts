@@ -77,5 +77,10 @@ export const workloads: Readonly<Record<WorkloadName, NaiveWorkload>> = {
   export: SyncWorkload.notRun,
   import: SyncWorkload.notRun,
   "append-processes": SyncWorkload.notRun,
-  "hold-1m": { setup: () => {}, run: SyncWorkload.appendRoundRobin(ops), held: jsonBytes }
+  "hold-1m": { setup: () => {}, run: SyncWorkload.appendRoundRobin(ops), held: jsonBytes },
+  "http-append-1": SyncWorkload.notRun,
+  "http-append-50": SyncWorkload.notRun,
+  "http-read-1": SyncWorkload.notRun,
+  "http-read-50": SyncWorkload.notRun,
+  "http-sse-100": SyncWorkload.notRun
 }

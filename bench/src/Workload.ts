@@ -83,7 +83,12 @@ export const workloadNames = [
   "load-100k",
   "load-100k-snapshot",
   "append-processes",
-  "hold-1m"
+  "hold-1m",
+  "http-append-1",
+  "http-append-50",
+  "http-read-1",
+  "http-read-50",
+  "http-sse-100"
 ] as const
 
 /**
@@ -141,6 +146,10 @@ export interface Workload {
   readonly held?: boolean
   /** Extra `node` flags for its measured worker. */
   readonly nodeFlags?: ReadonlyArray<string>
+  /** For the HTTP workloads: the connections the load generator keeps open (for `http-sse-100`, the live clients). */
+  readonly connections?: number
+  /** For the HTTP workloads: the in-process workload of the same store their rate is compared with. */
+  readonly direct?: WorkloadName
 }
 
 const base = { background: 0, passes: 1 }
@@ -313,8 +322,91 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     full: { ...base, events: 4_000, streams: 100, batch: 1, repetitions: 5 },
     quick: { ...base, events: 400, streams: 100, batch: 1, repetitions: 2 },
     stores: postgresStores
+  },
+  // The HTTP API (`@chronicle/http`'s `Server.layer`) in the worker over the store, on loopback, driven by autocannon
+  // from a child process of its own. Appends: one event a request, `expectedVersion any` (no If-Match), round-robin
+  // over `streams` streams.
+  "http-append-1": {
+    name: "http-append-1",
+    description: "HTTP appends of one event (POST /api/streams/:id, no If-Match) over 1 connection",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 2_000, streams: 100, batch: 1, repetitions: 3 },
+    quick: { ...base, events: 500, streams: 100, batch: 1, repetitions: 2 },
+    stores: ["sqlite", "memory"],
+    connections: 1,
+    direct: "append-concurrent"
+  },
+  "http-append-50": {
+    name: "http-append-50",
+    description: "HTTP appends of one event over 50 connections at once, round-robin over 100 streams",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 6_000, streams: 100, batch: 1, repetitions: 3 },
+    quick: { ...base, events: 2_000, streams: 100, batch: 1, repetitions: 2 },
+    stores: ["sqlite", "memory"],
+    connections: 50,
+    direct: "append-concurrent"
+  },
+  // Reads of whole 100-event streams (GET /api/streams/:id?limit=100) among read-all's 100,000 events (`background`);
+  // `events` counts the events the reads return (`eventsPerRead` a request).
+  "http-read-1": {
+    name: "http-read-1",
+    description: "HTTP reads of a whole 100-event stream (GET /api/streams/:id) among 100,000 events, 1 connection",
+    fresh: false,
+    bulkSetup: false,
+    full: { events: 100_000, streams: 1_000, batch: 100, background: 100_000, passes: 1, repetitions: 3 },
+    quick: { events: 20_000, streams: 100, batch: 100, background: 10_000, passes: 1, repetitions: 2 },
+    stores: ["sqlite", "memory"],
+    connections: 1,
+    direct: "read-all"
+  },
+  "http-read-50": {
+    name: "http-read-50",
+    description: "the same HTTP stream reads over 50 connections at once",
+    fresh: false,
+    bulkSetup: false,
+    full: { events: 200_000, streams: 1_000, batch: 100, background: 100_000, passes: 1, repetitions: 3 },
+    quick: { events: 50_000, streams: 100, batch: 100, background: 10_000, passes: 1, repetitions: 2 },
+    stores: ["sqlite", "memory"],
+    connections: 50,
+    direct: "read-all"
+  },
+  // 100 clients on the live feed (GET /api/events/live, Server-Sent Events) while the worker appends `events / 100`
+  // events in batches of `batch`; `events` counts the events delivered (every client must get every one, in order).
+  "http-sse-100": {
+    name: "http-sse-100",
+    description: "100 live SSE clients (GET /api/events/live), each receiving every one of 2,000 appended events",
+    fresh: true,
+    bulkSetup: false,
+    full: { ...base, events: 200_000, streams: 100, batch: 10, repetitions: 3 },
+    quick: { ...base, events: 20_000, streams: 100, batch: 10, repetitions: 2 },
+    stores: ["sqlite", "memory"],
+    connections: 100
   }
 }
+
+/**
+ * The HTTP workloads, which `--workload http` selects together.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const httpWorkloads: ReadonlyArray<WorkloadName> = [
+  "http-append-1",
+  "http-append-50",
+  "http-read-1",
+  "http-read-50",
+  "http-sse-100"
+]
+
+/**
+ * The events one HTTP read returns: `http-read-*` reads whole streams of this length.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const eventsPerRead = 100
 
 /**
  * The sizes of a workload on a store: its PostgreSQL sizes on the PostgreSQL stores, when it has them.
