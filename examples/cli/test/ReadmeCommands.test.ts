@@ -55,6 +55,8 @@ const notRunHere: Record<string, string> = {
     "test:consumer installs these into its scratch pnpm application",
   [`${prefix}add @chronicle/store-postgres @effect/sql-pg@^0.53.0`]:
     "test:consumer installs the packed store-postgres with @effect/sql-pg into its scratch pnpm application",
+  [`${prefix}add @chronicle/http @effect/platform-node@^0.108.0`]:
+    "test:consumer installs the packed @chronicle/http with @effect/platform-node into its scratch pnpm application and serves, appends and reads through it",
   [`${prefix}approve-builds`]:
     "it asks questions; test:consumer's scratch application allows the build in its settings",
   [`${prefix}add --save-dev @chronicle/cli`]:
@@ -104,7 +106,17 @@ const lineOf = (output: string, start: string) => output.split("\n").find((line)
 
 const demoEnding = "ACC-001 after both: balance $1,250.00, version 8"
 
-const publishable = ["core", "sql", "bank-account", "store-memory", "store-sqlite", "store-postgres", "testkit", "cli"]
+const publishable = [
+  "core",
+  "sql",
+  "bank-account",
+  "store-memory",
+  "store-sqlite",
+  "store-postgres",
+  "testkit",
+  "http",
+  "cli"
+]
 
 /**
  * The transcript of `chronicle` on the demo's database, as the README prints it: the demo's file at its default place
