@@ -1,7 +1,7 @@
 /**
  * `chronicle serve`: the HTTP API, its OpenAPI reference and the web console (`@chronicle/http`) over the store the
  * flags select, until interrupted. It registers the demo's `BankAccount` decider, so the console's time travel shows
- * an account's balance at each version.
+ * an account's balance at each version. It serves an existing Chronicle database and never creates one.
  *
  * The `chronicle` bin's own module (not exported).
  */
@@ -46,9 +46,11 @@ export const serve = Command.make(
     checkedOnStore(
       "chronicle serve",
       flags,
-      flags.readOnly ? "read" : "write",
+      // A database that exists: serving a mistyped path would create an empty store and answer 404 for everything,
+      // so a missing file is one line (no such file) and nothing is created. Appends through the API still write.
+      "read",
       Effect.all([
-        Flags.wholeNumber("chronicle serve", "port", flags.port, 0),
+        Flags.wholeNumber("chronicle serve", "port", flags.port, 0, 65535),
         Flags.wholeNumber("chronicle serve", "max-body", flags.maxBody, 1)
       ]),
       ([port, maxBody]) => {
