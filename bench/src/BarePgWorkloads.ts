@@ -142,5 +142,10 @@ export const workloads: Readonly<Record<WorkloadName, BarePgWorkload>> = {
   // Conditional appends and reads by query are Chronicle's.
   "append-conditional": none,
   "append-conditional-hot": none,
-  "read-tag": none
+  "read-tag": none,
+  "http-append-1": none,
+  "http-append-50": none,
+  "http-read-1": none,
+  "http-read-50": none,
+  "http-sse-100": none
 }

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path"
 import { CommandLine } from "@chronicle/example-cli"
-import { storeNames, workloadNames } from "./Workload.js"
+import { httpWorkloads, storeNames, type WorkloadName, workloadNames } from "./Workload.js"
 
 /**
  * The flags of `pnpm bench`.
@@ -24,7 +24,11 @@ export const commandLine = CommandLine.make({
     "writes the results as JSON. bench/README.md explains each workload and how to read the numbers.",
   flags: {
     store: CommandLine.list("a,b", storeNames, "the stores to run (default: all)"),
-    workload: CommandLine.list("a,b", workloadNames, "the workloads to run (default: all)"),
+    workload: CommandLine.list(
+      "a,b",
+      [...workloadNames, "http"],
+      "the workloads to run (default: all; http: the HTTP ones)"
+    ),
     quick: CommandLine.toggle("a tenth of the data and 1–2 repetitions: to check the harness, not to quote"),
     repetitions: CommandLine.integer("N", "measured repetitions per workload, after the warm-up"),
     profile: CommandLine.toggle("CPU-profile each worker's measured repetitions into bench/results/profiles/"),
@@ -74,3 +78,14 @@ export const outputFile = (values: Values, benchDir: string): string =>
   values.out !== undefined
     ? path.resolve(CommandLine.baseDirectory(), values.out)
     : path.join(benchDir, "results", isFull(values) ? "latest.json" : "partial.json")
+
+/**
+ * The workloads a run selects, in the order they run: all by default; `http` stands for the HTTP workloads.
+ *
+ * @since 0.1.0
+ * @category command line
+ */
+export const workloadsOf = (values: Values): ReadonlyArray<WorkloadName> => {
+  const given = values.workload?.flatMap((name): ReadonlyArray<string> => (name === "http" ? httpWorkloads : [name]))
+  return given === undefined || given.length === 0 ? workloadNames : workloadNames.filter((w) => given.includes(w))
+}

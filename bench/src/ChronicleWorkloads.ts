@@ -22,6 +22,7 @@ import * as path from "node:path"
 import { ExportFormat } from "@chronicle/cli"
 import { Effect, Stream } from "effect"
 import * as ConditionalWorkloads from "./ConditionalWorkloads.js"
+import * as HttpWorkloads from "./HttpWorkloads.js"
 import * as Processes from "./Processes.js"
 import * as Seed from "./Seed.js"
 import { type Params, streamLength, type WorkloadName } from "./Workload.js"
@@ -29,7 +30,7 @@ import { type Params, streamLength, type WorkloadName } from "./Workload.js"
 /**
  * A workload on the `EventStore` in context: `setup` stores the data a repetition needs (not timed), `run` is the timed
  * part and returns the number of events it processed (checked against the parameters), or what the processes it
- * started did. `where.url` is the PostgreSQL store's database, for workloads that start processes of their own.
+ * started did, or (the HTTP workloads) the events with the window the load generator timed. `where.url` is the PostgreSQL store's database, for workloads that start processes of their own.
  *
  * @since 0.1.0
  * @category models
@@ -39,7 +40,7 @@ export interface ChronicleWorkload {
   readonly run: (
     params: Params,
     where: { readonly url?: string | undefined }
-  ) => Effect.Effect<number | Processes.Outcome, unknown, Services>
+  ) => Effect.Effect<number | Processes.Outcome | HttpWorkloads.Outcome, unknown, Services>
   /** For workloads that measure memory: the size in bytes of the store's events as JSON. */
   readonly held?: Effect.Effect<number, unknown, EventStore.EventStore>
 }
@@ -119,21 +120,8 @@ const importAll = (params: Params) =>
     )
   })
 
-/** Makes the appends of a plan, one after the other; returns the number of events appended. */
-const appendAll = (plan: Iterable<Seed.SeedAppend>) =>
-  Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
-    let count = 0
-    for (const append of plan) {
-      const events = yield* BankAccount.codec.encodeAll(append.events)
-      yield* store.append(append.streamId, events, { expectedVersion: ExpectedVersion.exact(append.expectedVersion) })
-      count += append.events.length
-    }
-    return count
-  })
-
 /** Appends `events` in batches of `batch`, round-robin over `streams` streams (`Seed.plan`), one after the other. */
-const appendRoundRobin = (params: Params) => appendAll(Seed.plan(params, false))
+const appendRoundRobin = (params: Params) => Seed.append(Seed.plan(params, false))
 
 /** One fiber per stream, each appending single events to its own stream. */
 const appendConcurrently = (params: Params) =>
@@ -159,7 +147,7 @@ const appendConcurrently = (params: Params) =>
 const store = (readStream: boolean) => (params: Params) =>
   Effect.gen(function* () {
     if (Position.isAfter(yield* EventStore.headPosition, Position.start)) return
-    yield* appendAll(Seed.plan(params, readStream))
+    yield* Seed.append(Seed.plan(params, readStream))
   })
 
 interface Tally {
@@ -298,5 +286,6 @@ export const workloads: Readonly<Record<WorkloadName, ChronicleWorkload>> = {
         : Effect.promise(() => Processes.run("postgres", where.url!, params))
   },
   "hold-1m": { setup: noSetup, run: appendRoundRobin, held: jsonBytes },
-  ...ConditionalWorkloads.workloads
+  ...ConditionalWorkloads.workloads,
+  ...HttpWorkloads.httpWorkloads
 }

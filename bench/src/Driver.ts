@@ -17,11 +17,12 @@ import * as BarePgWorkloads from "./BarePgWorkloads.js"
 import * as BareStore from "./BareStore.js"
 import * as BareWorkloads from "./BareWorkloads.js"
 import * as ChronicleWorkloads from "./ChronicleWorkloads.js"
+import type * as HttpWorkloads from "./HttpWorkloads.js"
 import * as NaiveStore from "./NaiveStore.js"
 import * as NaiveWorkloads from "./NaiveWorkloads.js"
 import type * as Processes from "./Processes.js"
 import type * as Profiler from "./Profiler.js"
-import { type Held, mb, peakRssMb } from "./Result.js"
+import { type Held, type Latency, mb, peakRssMb } from "./Result.js"
 import type * as SyncWorkload from "./SyncWorkload.js"
 import { onPostgres, type Params, type StoreName, type Workload, warmUp } from "./Workload.js"
 
@@ -92,6 +93,8 @@ const measureHeld = (run: Run) => {
 export interface Sample {
   readonly wall: number
   readonly cpu: number
+  /** The HTTP workloads' request latency. */
+  readonly latency?: Latency | undefined
 }
 
 interface Started {
@@ -106,20 +109,29 @@ const start = (run: Run, label: string): Started => {
   return { wall: performance.now(), cpu: process.cpuUsage() }
 }
 
-/** What a timed part returns: the events it processed, or what the processes it started did (and their CPU time). */
-type Done = number | Processes.Outcome
+/**
+ * What a timed part returns: the events it processed, or what the processes it started did (and their CPU time), or
+ * what an HTTP load did in the window it timed itself (so that starting the server and the load generator is not
+ * timed).
+ */
+type Done = number | Processes.Outcome | HttpWorkloads.Outcome
 
 const rate = (run: Run, label: string, done: Done, expected: number, started: Started): Sample => {
-  const millis = performance.now() - started.wall
   const cpu = process.cpuUsage(started.cpu)
+  const timed = typeof done === "number" || !("window" in done) ? undefined : done
+  const millis = timed?.window.millis ?? performance.now() - started.wall
   const events = typeof done === "number" ? done : done.events
   if (events !== expected) throw new Error(`${run.workload.name}: processed ${events} events, expected ${expected}`)
   const wall = (events / millis) * 1000
-  // The work of processes the workload started is theirs: their CPU time, with this process's waiting.
-  const cpuMillis = (cpu.user + cpu.system) / 1000 + (typeof done === "number" ? 0 : done.cpuMillis)
+  // The work of processes the workload started is theirs: their CPU time, with this process's waiting. An HTTP load's
+  // is this process's (the server's) in its window: the load generator's is the client's cost.
+  const cpuMillis =
+    timed?.window.cpuMillis ??
+    (cpu.user + cpu.system) / 1000 + (typeof done === "number" || !("cpuMillis" in done) ? 0 : done.cpuMillis)
   const show = (n: number) => Math.round(n).toLocaleString("en-US")
-  run.log(`  ${label}: ${show(wall)} ev/s (${millis.toFixed(0)} ms, ${cpuMillis.toFixed(0)} ms CPU)`)
-  return { wall, cpu: (events / cpuMillis) * 1000 }
+  const latency = timed?.latency === undefined ? "" : `, p50 ${timed.latency.p50} ms, p99 ${timed.latency.p99} ms`
+  run.log(`  ${label}: ${show(wall)} ev/s (${millis.toFixed(0)} ms, ${cpuMillis.toFixed(0)} ms CPU${latency})`)
+  return { wall, cpu: (events / cpuMillis) * 1000, latency: timed?.latency }
 }
 
 const removeDatabase = (file: string) => {

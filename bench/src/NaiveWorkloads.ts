@@ -81,5 +81,10 @@ export const workloads: Readonly<Record<WorkloadName, NaiveWorkload>> = {
   // Conditional appends and reads by query are Chronicle's.
   "append-conditional": SyncWorkload.notRun,
   "append-conditional-hot": SyncWorkload.notRun,
-  "read-tag": SyncWorkload.notRun
+  "read-tag": SyncWorkload.notRun,
+  "http-append-1": SyncWorkload.notRun,
+  "http-append-50": SyncWorkload.notRun,
+  "http-read-1": SyncWorkload.notRun,
+  "http-read-50": SyncWorkload.notRun,
+  "http-sse-100": SyncWorkload.notRun
 }

@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { type Held, type Summary, summarize, type WorkerResult } from "./Result.js"
-import { baselinesOf, type StoreName, type WorkloadName } from "./Workload.js"
+import { type Held, type Latency, type Summary, summarize, type WorkerResult } from "./Result.js"
+import { baselinesOf, type StoreName, type WorkloadName, workloads } from "./Workload.js"
 
 /**
  * A store's median over a baseline's median on the same workload in the same run, by the wall clock and by CPU time
@@ -39,9 +39,35 @@ export interface BenchRecord {
   readonly peakRssMb: number
   readonly rssBeforeMb: number
   readonly held?: Held | undefined
+  /**
+   * The HTTP workloads: the rate over the in-process rate of the same store on the workload they are compared with
+   * (`Workload.direct`), by the wall clock and by CPU time, when that workload ran too.
+   */
+  readonly direct?: { readonly workload: WorkloadName; readonly wall: number; readonly cpu: number } | undefined
+  /** The HTTP workloads: the medians over the repetitions of their p50 and p99 request latency, in milliseconds. */
+  readonly latencyMs?: Latency | undefined
   readonly samples: ReadonlyArray<number>
   readonly cpuSamples: ReadonlyArray<number>
 }
+
+const directOf = (result: WorkerResult, results: ReadonlyArray<WorkerResult>): BenchRecord["direct"] => {
+  const workload = workloads[result.workload].direct
+  const other = results.find((r) => r.store === result.store && r.workload === workload)
+  if (workload === undefined || other === undefined) return undefined
+  return {
+    workload,
+    wall: summarize(result.samples).median / summarize(other.samples).median,
+    cpu: summarize(result.cpuSamples).median / summarize(other.cpuSamples).median
+  }
+}
+
+const latencyOf = (result: WorkerResult): Latency | undefined =>
+  result.latency === undefined || result.latency.length === 0
+    ? undefined
+    : {
+        p50: summarize(result.latency.map((l) => l.p50)).median,
+        p99: summarize(result.latency.map((l) => l.p99)).median
+      }
 
 /**
  * Builds the records of a run from its worker results.
@@ -74,6 +100,8 @@ export const records = (results: ReadonlyArray<WorkerResult>): Array<BenchRecord
       peakRssMb: result.peakRssMb,
       rssBeforeMb: result.rssBeforeMb,
       held: result.held,
+      direct: directOf(result, results),
+      latencyMs: latencyOf(result),
       samples: result.samples,
       cpuSamples: result.cpuSamples
     }
@@ -149,6 +177,14 @@ const relative = (store: StoreName, workload: WorkloadName, base: WorkloadName, 
   }
 }
 
+/** A workload's p99 request latency (the median over its repetitions) under a bound. */
+const latency = (store: StoreName, workload: WorkloadName, maxMs: number): Target => ({
+  target: `${store} ${workload} p99 < ${maxMs} ms`,
+  measure: (find) => find(store, workload)?.latencyMs?.p99,
+  met: (value) => value < maxMs,
+  format: (value) => `${value.toFixed(1)} ms`
+})
+
 const targets: ReadonlyArray<Target> = [
   ratio("sqlite", "append-single", "lean", 0.9),
   ratio("sqlite", "append-batch", "lean", 0.8),
@@ -186,6 +222,10 @@ const targets: ReadonlyArray<Target> = [
   speed("append-single", 250_000),
   speed("append-batch", 1_000_000),
   speed("read-all", 2_000_000),
+  relative("sqlite", "http-append-50", "append-concurrent", 0.5),
+  latency("sqlite", "http-append-50", 50),
+  relative("memory", "http-append-50", "append-concurrent", 0.5),
+  latency("memory", "http-append-50", 50),
   ratio("postgres", "append-single", "bare-pg", 0.8),
   ratio("postgres", "append-batch", "bare-pg", 0.8),
   relative("postgres", "append-concurrent", "append-single", 3),
@@ -228,6 +268,8 @@ export const table = (all: ReadonlyArray<BenchRecord>, checks: ReadonlyArray<Tar
     "min – max",
     "ev/CPU-s",
     ...baselines.map((b) => `x ${b} (CPU)`),
+    "x direct (CPU)",
+    "p50 / p99 ms",
     "peak RSS MB"
   ]
   const rows = all.map((r) => [
@@ -240,6 +282,8 @@ export const table = (all: ReadonlyArray<BenchRecord>, checks: ReadonlyArray<Tar
       const found = r.ratios.find((ratio) => ratio.baseline === b)
       return found === undefined ? "–" : `${found.wall.toFixed(2)} (${found.cpu.toFixed(2)})`
     }),
+    r.direct === undefined ? "–" : `${r.direct.wall.toFixed(2)} (${r.direct.cpu.toFixed(2)})`,
+    r.latencyMs === undefined ? "–" : `${r.latencyMs.p50.toFixed(1)} / ${r.latencyMs.p99.toFixed(1)}`,
     r.peakRssMb.toFixed(0)
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))

@@ -26,7 +26,8 @@ export const marker = "@@chronicle-bench "
  * - `peakRssMb`: the process's peak resident memory (`process.resourceUsage().maxRSS`), setup included unless the
  *   workload's data was bulk-inserted by a separate process;
  * - `pragmas`: the journal mode and `synchronous` level of SQLite connections;
- * - `held`: for workloads that measure memory per event, what the store retains.
+ * - `held`: for workloads that measure memory per event, what the store retains;
+ * - `latency`: for the HTTP workloads, each repetition's p50 and p99 request latency.
  *
  * @since 0.1.0
  * @category models
@@ -41,6 +42,19 @@ export interface WorkerResult {
   readonly peakRssMb: number
   readonly pragmas?: Pragmas | undefined
   readonly held?: Held | undefined
+  /** The HTTP workloads' request latency of each measured repetition, in milliseconds. */
+  readonly latency?: ReadonlyArray<Latency> | undefined
+}
+
+/**
+ * Request latency percentiles, in milliseconds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Latency {
+  readonly p50: number
+  readonly p99: number
 }
 
 /**

@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 import { BankAccount, type Money } from "@chronicle/bank-account"
+import { EventStore, ExpectedVersion } from "@chronicle/core"
+import { Effect } from "effect"
 import { type Params, streamLength } from "./Workload.js"
 
 /**
@@ -105,3 +107,22 @@ export const plan = function* (params: Params, readStream: boolean): Generator<S
     yield* roundRobin(Math.floor(params.background / rounds), params, versions, offset)
   }
 }
+
+/**
+ * Makes the appends of a plan through the `EventStore` in context, one after the other, each with its exact expected
+ * version; returns the number of events appended.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const append = (plan: Iterable<SeedAppend>) =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    let count = 0
+    for (const next of plan) {
+      const events = yield* BankAccount.codec.encodeAll(next.events)
+      yield* store.append(next.streamId, events, { expectedVersion: ExpectedVersion.exact(next.expectedVersion) })
+      count += next.events.length
+    }
+    return count
+  })

@@ -86,7 +86,12 @@ export const workloadNames = [
   "hold-1m",
   "append-conditional",
   "append-conditional-hot",
-  "read-tag"
+  "read-tag",
+  "http-append-1",
+  "http-append-50",
+  "http-read-1",
+  "http-read-50",
+  "http-sse-100"
 ] as const
 
 /**
@@ -144,9 +149,51 @@ export interface Workload {
   readonly held?: boolean
   /** Extra `node` flags for its measured worker. */
   readonly nodeFlags?: ReadonlyArray<string>
+  /** For the HTTP workloads: the connections the load generator keeps open (for `http-sse-100`, the live clients). */
+  readonly connections?: number
+  /** For the HTTP workloads: the in-process workload of the same store their rate is compared with. */
+  readonly direct?: WorkloadName
 }
 
 const base = { background: 0, passes: 1 }
+
+/** Sizes without the repetitions: the HTTP workloads all run 3 (2 when quick). */
+type Sizes = Omit<Params, "repetitions">
+
+/** An HTTP workload (`HttpWorkloads`): on SQLite and in memory, 3 measured repetitions (2 when quick). */
+const http = (
+  name: WorkloadName,
+  description: string,
+  options: {
+    readonly fresh: boolean
+    readonly connections: number
+    readonly full: Sizes
+    readonly quick: Sizes
+    readonly direct?: WorkloadName
+  }
+): Workload => ({
+  name,
+  description,
+  fresh: options.fresh,
+  bulkSetup: false,
+  full: { ...options.full, repetitions: 3 },
+  quick: { ...options.quick, repetitions: 2 },
+  stores: ["sqlite", "memory"],
+  connections: options.connections,
+  ...(options.direct === undefined ? {} : { direct: options.direct })
+})
+
+/** `events` HTTP appends of one event, round-robin over 100 streams. */
+const httpAppends = (events: number): Sizes => ({ ...base, events, streams: 100, batch: 1 })
+
+/** HTTP reads returning `events` events in all, of `streams` streams of 100 events each. */
+const httpReads = (events: number, streams: number): Sizes => ({
+  events,
+  streams,
+  batch: 100,
+  background: streams * 100,
+  passes: 1
+})
 
 /**
  * Every workload.
@@ -355,8 +402,79 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     full: { ...base, events: 4_000, streams: 100, batch: 1, repetitions: 5 },
     quick: { ...base, events: 400, streams: 100, batch: 1, repetitions: 2 },
     stores: postgresStores
-  }
+  },
+  // The HTTP API (`@chronicle/http`'s `Server.layer`) in the worker over the store, on loopback, driven by autocannon
+  // from a child process of its own. Appends: one event a request, `expectedVersion any` (no If-Match), round-robin
+  // over `streams` streams.
+  "http-append-1": http(
+    "http-append-1",
+    "HTTP appends of one event (POST /api/streams/:id, no If-Match), 1 connection",
+    {
+      fresh: true,
+      connections: 1,
+      full: httpAppends(2_000),
+      quick: httpAppends(500),
+      direct: "append-concurrent"
+    }
+  ),
+  "http-append-50": http(
+    "http-append-50",
+    "HTTP appends of one event over 50 connections, round-robin over 100 streams",
+    {
+      fresh: true,
+      connections: 50,
+      full: httpAppends(6_000),
+      quick: httpAppends(2_000),
+      direct: "append-concurrent"
+    }
+  ),
+  // Reads of whole 100-event streams (GET /api/streams/:id?limit=100) among read-all's 100,000 events (`background`);
+  // `events` counts the events the reads return (`eventsPerRead` a request).
+  "http-read-1": http("http-read-1", "HTTP reads of a whole 100-event stream among 100,000 events, 1 connection", {
+    fresh: false,
+    connections: 1,
+    full: httpReads(100_000, 1_000),
+    quick: httpReads(20_000, 100),
+    direct: "read-all"
+  }),
+  "http-read-50": http("http-read-50", "the same HTTP stream reads over 50 connections at once", {
+    fresh: false,
+    connections: 50,
+    full: httpReads(200_000, 1_000),
+    quick: httpReads(50_000, 100),
+    direct: "read-all"
+  }),
+  // 100 clients on the live feed (GET /api/events/live, Server-Sent Events) while the worker appends `events / 100`
+  // events in batches of `batch`; `events` counts the events delivered (every client must get every one, in order).
+  "http-sse-100": http("http-sse-100", "100 live SSE clients, each receiving every one of 2,000 appended events", {
+    fresh: true,
+    connections: 100,
+    full: { ...base, events: 200_000, streams: 100, batch: 10 },
+    quick: { ...base, events: 20_000, streams: 100, batch: 10 }
+  })
 }
+
+/**
+ * The HTTP workloads, which `--workload http` selects together.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const httpWorkloads: ReadonlyArray<WorkloadName> = [
+  "http-append-1",
+  "http-append-50",
+  "http-read-1",
+  "http-read-50",
+  "http-sse-100"
+]
+
+/**
+ * The events one HTTP read returns: `http-read-*` reads whole streams of this length.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const eventsPerRead = 100
 
 /**
  * The sizes of a workload on a store: its PostgreSQL sizes on the PostgreSQL stores, when it has them.

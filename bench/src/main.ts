@@ -20,7 +20,7 @@ import pg from "pg"
 import * as BenchOptions from "./BenchOptions.js"
 import * as Report from "./Report.js"
 import { marker, type WorkerResult } from "./Result.js"
-import { onPostgres, type StoreName, storeNames, type WorkloadName, workloadNames, workloads } from "./Workload.js"
+import { onPostgres, type StoreName, storeNames, type WorkloadName, workloads } from "./Workload.js"
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const profileDir = path.join(benchDir, "results", "profiles")
@@ -207,7 +207,7 @@ const run = async (values: BenchOptions.Values): Promise<BenchFailed | undefined
   compile(values)
   const results: Array<WorkerResult> = []
   const failures: Array<string> = []
-  const plan = selected(values.workload, workloadNames).flatMap((name) =>
+  const plan = BenchOptions.workloadsOf(values).flatMap((name) =>
     selected(values.store, storeNames)
       .filter((store) => workloads[name].stores.includes(store))
       .map((store) => [name, store] as const)

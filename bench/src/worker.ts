@@ -88,7 +88,10 @@ const measure = async (dir: string): Promise<WorkerResult> => {
     rssBeforeMb: measured.rssBeforeMb,
     peakRssMb: peakRssMb(),
     pragmas: measured.pragmas,
-    held: measured.held
+    held: measured.held,
+    latency: measured.samples.every((sample) => sample.latency !== undefined)
+      ? measured.samples.map((sample) => sample.latency!)
+      : undefined
   }
 }
 

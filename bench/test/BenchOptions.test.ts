@@ -3,7 +3,7 @@ import * as ProgramRun from "@chronicle/example-cli/ProgramRun"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import * as BenchOptions from "../src/BenchOptions.js"
-import { workloadNames } from "../src/Workload.js"
+import { httpWorkloads, workloadNames } from "../src/Workload.js"
 
 const benchDir = "/repo/bench"
 const values = (args: ReadonlyArray<string>): BenchOptions.Values => {
@@ -42,8 +42,19 @@ describe("where a bench run writes its JSON", () => {
 })
 
 describe("the bench's flags", () => {
+  it("--workload http selects the HTTP workloads, with others in the bench's order", () => {
+    expect(BenchOptions.workloadsOf(values(["--workload", "http,append-concurrent"]))).toEqual([
+      "append-concurrent",
+      ...httpWorkloads
+    ])
+    expect(BenchOptions.workloadsOf(values([]))).toEqual(workloadNames)
+  })
+
   it.each([
-    [["--workload", "read-all,nope"], `unknown --workload "nope": choose from ${workloadNames.join(", ")}`],
+    [
+      ["--workload", "read-all,nope"],
+      `unknown --workload "nope": choose from ${[...workloadNames, "http"].join(", ")}`
+    ],
     [["--repetitions", "many"], '--repetitions needs a whole number of at least 1, not "many"'],
     [["--out"], "--out needs a value: --out FILE"]
   ])("refuses %j in one line", (args, problem) => {

@@ -50,8 +50,8 @@ export const switchTo = (app, manager, versions) => {
 
 /**
  * Checks the installed application: one effect, the effect family at `versions`; type-checks and builds it strictly,
- * runs its program in memory, on SQLite and on PostgreSQL (a new database at `postgresUrl`), and its tests from vitest
- * and from node:test.
+ * runs its program in memory, on SQLite and on PostgreSQL (a new database at `postgresUrl`) and over HTTP (a server of
+ * @chronicle/http, its typed client), and its tests from vitest and from node:test.
  */
 export const exercise = (app, manager, end, versions, postgresUrl) => {
   const copies = effectCopies(app)
@@ -75,6 +75,8 @@ export const exercise = (app, manager, end, versions, postgresUrl) => {
     if (!output.includes(`${store}: ${expected}`))
       fail(`the program on ${store} did not print "${expected}":\n${output}`)
   }
+  const overHttp = "http: appended 2 events, read tea, jam at version 2"
+  if (!output.includes(overHttp)) fail(`the program did not print "${overHttp}" (@chronicle/http):\n${output}`)
   script("test:vitest")
   script("test:node")
 }

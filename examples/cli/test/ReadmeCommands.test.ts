@@ -3,6 +3,7 @@
 // first test holds the table to the README, so a command added to the README, or changed there, fails until a test
 // runs it. Default database files go to a temporary CHRONICLE_DATA_DIR, never to the examples' own `.chronicle/`;
 // `URL` is a new database on the test run's PostgreSQL server.
+import { spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -54,6 +55,8 @@ const notRunHere: Record<string, string> = {
     "test:consumer installs these into its scratch pnpm application",
   [`${prefix}add @chronicle/store-postgres @effect/sql-pg@^0.53.0`]:
     "test:consumer installs the packed store-postgres with @effect/sql-pg into its scratch pnpm application",
+  [`${prefix}add @chronicle/http @effect/platform-node@^0.108.0`]:
+    "test:consumer installs the packed @chronicle/http with @effect/platform-node into its scratch pnpm application and serves, appends and reads through it",
   [`${prefix}approve-builds`]:
     "it asks questions; test:consumer's scratch application allows the build in its settings",
   [`${prefix}add --save-dev @chronicle/cli`]:
@@ -103,7 +106,17 @@ const lineOf = (output: string, start: string) => output.split("\n").find((line)
 
 const demoEnding = "ACC-001 after both: balance $1,250.00, version 8"
 
-const publishable = ["core", "sql", "bank-account", "store-memory", "store-sqlite", "store-postgres", "testkit", "cli"]
+const publishable = [
+  "core",
+  "sql",
+  "bank-account",
+  "store-memory",
+  "store-sqlite",
+  "store-postgres",
+  "testkit",
+  "http",
+  "cli"
+]
 
 /**
  * The transcript of `chronicle` on the demo's database, as the README prints it: the demo's file at its default place
@@ -143,7 +156,37 @@ const oneBuildAtATime = <A>(run: () => Promise<A>): Promise<A> => {
   return next
 }
 
+/**
+ * `chronicle serve` runs until interrupted: started as written, it is checked to answer (the API and the console),
+ * then stopped with Ctrl-C's signal.
+ */
+const serveUntilItAnswers = async (command: string) => {
+  await withDemoDatabase()
+  const [program, ...args] = command.split(" ")
+  const child = spawn(program!, args, { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] })
+  let stdout = ""
+  let stderr = ""
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve))
+  try {
+    await expect.poll(() => stdout, { timeout: 120_000, interval: 250 }).toContain("chronicle serve: listening on")
+    const url = /listening on (\S+)/.exec(stdout)![1]!
+    expect(url).toBe("http://127.0.0.1:4400")
+    const streams = (await (await fetch(`${url}/api/streams?prefix=BankAccount-`)).json()) as {
+      readonly streams: ReadonlyArray<{ readonly streamId: string }>
+    }
+    expect(streams.streams.map((s) => s.streamId)).toEqual(["BankAccount-ACC-001", "BankAccount-ACC-002"])
+    expect(await (await fetch(url)).text()).toContain("<title>Chronicle</title>")
+  } finally {
+    process.kill(-child.pid!, "SIGINT")
+  }
+  await exited
+  expect(stderr).not.toMatch(/Error/)
+}
+
 const table: Record<string, () => Promise<void>> = {
+  [`${prefix}chronicle serve ${demoDb}`]: () => serveUntilItAnswers(`${prefix}chronicle serve ${demoDb}`),
   [`${prefix}chronicle stats ${demoDb}`]: async () => {
     const output = await chronicle(`${prefix}chronicle stats ${demoDb}`)
     expect(output).toMatch(

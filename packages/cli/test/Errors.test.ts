@@ -211,7 +211,7 @@ const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>, number, stri
       "an unknown command",
       ["stat"],
       2,
-      'unknown command "stat": the commands are stats, streams, read, tail, export, import, checkpoints, migrate; see chronicle --help'
+      'unknown command "stat": the commands are stats, streams, read, tail, export, import, checkpoints, migrate, serve; see chronicle --help'
     ],
     ["a missing argument", ["read", "--db", db], 2, "missing STREAM; see chronicle read --help"],
     [

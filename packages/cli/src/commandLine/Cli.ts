@@ -19,6 +19,7 @@ import { Console, Effect } from "effect"
 import * as Program from "../Program.js"
 import * as Inspect from "./commands/Inspect.js"
 import * as Maintain from "./commands/Maintain.js"
+import * as Serve from "./commands/Serve.js"
 import * as Transfer from "./commands/Transfer.js"
 import { Failure } from "./Flags.js"
 import * as Output from "./Output.js"
@@ -33,7 +34,7 @@ const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
 const root = Command.make("chronicle").pipe(
   Command.withDescription(
     description(
-      "Operates a Chronicle event store: look into it (stats, streams, read, tail), move its events (export, import), watch and reset projections' checkpoints, and migrate its tables. Every command takes --db FILE (SQLite) or --pg URL (PostgreSQL); read commands take --json (one JSON value per line). chronicle COMMAND --help tells more.",
+      "Operates a Chronicle event store: look into it (stats, streams, read, tail), move its events (export, import), watch and reset projections' checkpoints, and migrate its tables, and serve it over HTTP with a web console (serve). Every command takes --db FILE (SQLite) or --pg URL (PostgreSQL); read commands take --json (one JSON value per line). chronicle COMMAND --help tells more.",
       "chronicle stats --db app.db",
       "chronicle --completions bash > /etc/bash_completion.d/chronicle"
     )
@@ -46,14 +47,25 @@ const root = Command.make("chronicle").pipe(
     Transfer.exportCommand,
     Transfer.importCommand,
     Maintain.checkpoints,
-    Maintain.migrate
+    Maintain.migrate,
+    Serve.serve
   ])
 )
 
 const run = Command.run(root, { name: "chronicle", version })
 
 /** The commands, for messages: the names a command line starts with. */
-const commandNames = new Set(["stats", "streams", "read", "tail", "export", "import", "checkpoints", "migrate"])
+const commandNames = new Set([
+  "stats",
+  "streams",
+  "read",
+  "tail",
+  "export",
+  "import",
+  "checkpoints",
+  "migrate",
+  "serve"
+])
 
 /** The options that take a value, and how their help writes it. */
 const valueOptions: Readonly<Record<string, string>> = {
@@ -68,6 +80,11 @@ const valueOptions: Readonly<Record<string, string>> = {
   "--stream-prefix": "P",
   "--out": "FILE",
   "--completions": "SHELL",
+  "--host": "HOST",
+  "--port": "N",
+  "--token": "T",
+  "--cors": "ORIGIN",
+  "--max-body": "BYTES",
   "--log-level": "LEVEL"
 }
 

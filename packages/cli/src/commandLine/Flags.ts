@@ -74,21 +74,23 @@ export const textOf = (name: string, placeholder: string, description: string) =
 
 const shown = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)
 
-/** A whole number of at least `min`, or a usage error naming the flag. */
+/** A whole number of at least `min` (and at most `max`, when given), or a usage error naming the flag. */
 export const wholeNumber = (
   command: string,
   flag: string,
   value: Option.Option<string>,
-  min: number
+  min: number,
+  max?: number
 ): Either.Either<number | undefined, UsageError> => {
   if (Option.isNone(value)) return Either.right(undefined)
   const n = Number(value.value)
-  return /^\d+$/.test(value.value) && Number.isSafeInteger(n) && n >= min
+  const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`
+  return /^\d+$/.test(value.value) && Number.isSafeInteger(n) && n >= min && (max === undefined || n <= max)
     ? Either.right(n)
     : Either.left(
         new UsageError({
           command,
-          problem: `--${flag} needs a whole number of at least ${min}, not ${shown(value.value)}`
+          problem: `--${flag} needs a whole number ${range}, not ${shown(value.value)}`
         })
       )
 }

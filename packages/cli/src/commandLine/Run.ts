@@ -5,7 +5,7 @@
  * The `chronicle` bin's own module (not exported).
  */
 import type { RecordedEvent } from "@chronicle/core"
-import { Position } from "@chronicle/core"
+import { ApiModel } from "@chronicle/http"
 import { HelpDoc, Span } from "@effect/cli"
 import { Effect, type Option } from "effect"
 import type { Access, Services } from "./Backend.js"
@@ -44,17 +44,8 @@ export const description = (what: string, ...examples: ReadonlyArray<string>): H
     ...examples.map((example) => HelpDoc.p(Span.code(`  $ ${example}`)))
   ])
 
-/** An event as a JSON line of `read` and `tail`: its position, then the fields of the export format. */
-export const eventJson = (event: RecordedEvent.RecordedEvent) => ({
-  position: Position.format(event.position),
-  id: event.id,
-  streamId: event.streamId,
-  version: event.version,
-  type: event.type,
-  data: event.data,
-  metadata: event.metadata,
-  recordedAt: event.recordedAt.toISOString()
-})
+/** An event as a JSON line of `read` and `tail`: its position, then the fields of the export format (the HTTP API's). */
+export const eventJson: (event: RecordedEvent.RecordedEvent) => typeof ApiModel.Event.Type = ApiModel.eventOf
 
 /** JSON text cut to `max` characters, for a table cell. */
 export const clip = (value: unknown, max = 60): string => {

@@ -1,12 +1,15 @@
 // A small program on Chronicle, as the README's "Add Chronicle to your app" shows it: a decider of its own and the
 // BankAccount domain, run on the in-memory store, on a SQLite file (the path in the first argument) and, when a
-// second argument gives one, on a PostgreSQL database (its URL).
+// second argument gives one, on a PostgreSQL database (its URL); then the HTTP API (@chronicle/http) on a free port
+// over the in-memory store, appended to and read through the typed client.
 import { BankAccount } from "@chronicle/bank-account"
 import { CommandHandler, Decider, EventCodec } from "@chronicle/core"
-import { InMemoryEventStore } from "@chronicle/store-memory"
+import { ChronicleClient, Server } from "@chronicle/http"
+import { InMemoryCheckpointStore, InMemoryEventStore } from "@chronicle/store-memory"
 import { PostgresEventStore } from "@chronicle/store-postgres"
 import { SqliteEventStore } from "@chronicle/store-sqlite"
-import { Effect, Either, Schema } from "effect"
+import { FetchHttpClient, HttpServer } from "@effect/platform"
+import { Effect, Either, Layer, Schema } from "effect"
 
 const ItemAdded = Schema.TaggedStruct("ItemAdded", { item: Schema.String })
 class AlreadyListed extends Schema.TaggedError<AlreadyListed>()("AlreadyListed", { item: Schema.String }) {}
@@ -39,3 +42,23 @@ const url = process.argv[3]
 if (url !== undefined) {
   console.log(`postgres: ${await Effect.runPromise(program.pipe(Effect.provide(PostgresEventStore.layer({ url }))))}`)
 }
+
+const overHttp = Effect.gen(function* () {
+  const server = yield* HttpServer.HttpServer
+  const { port } = server.address as HttpServer.TcpAddress
+  const client = yield* ChronicleClient.make(`http://127.0.0.1:${port}`)
+  const events = ["tea", "jam"].map((item) => ({ type: "ItemAdded", data: { _tag: "ItemAdded", item } }))
+  const appended = yield* client.streams.appendToStream({
+    path: { streamId: "list-2" },
+    headers: {},
+    payload: { events }
+  })
+  const read = yield* client.streams.readStream({ path: { streamId: "list-2" }, urlParams: {} })
+  const items = read.events.map((event) => (event.data as { readonly item: string }).item)
+  return `appended ${appended.positions.length} events, read ${items.join(", ")} at version ${read.version}`
+}).pipe(
+  Effect.provide(Server.layer({ port: 0 })),
+  Effect.provide(Layer.merge(InMemoryEventStore.layer, InMemoryCheckpointStore.layer)),
+  Effect.provide(FetchHttpClient.layer)
+)
+console.log(`http: ${await Effect.runPromise(overHttp)}`)
