@@ -49,7 +49,7 @@ const notRunHere: Record<string, string> = {
   [`${prefix}lint`]: "CI runs it (.ci/run)",
   [`${prefix}format`]: "it rewrites files; CI runs lint, which checks the same",
   [`${prefix}test:consumer`]: "CI runs it (.ci/run)",
-  [`${prefix}add @chronicle/core @chronicle/sql @chronicle/store-sqlite @chronicle/store-memory effect@^3.22.0 \\`]:
+  [`${prefix}add @chronicle/core @chronicle/sql @chronicle/store-sqlite @chronicle/store-memory effect@^3.22.1 \\`]:
     "test:consumer installs the packed packages with these dependencies into a scratch pnpm application (the packages are not on the registry)",
   [`${prefix}add --save-dev @chronicle/testkit vitest@^3.2.0 @effect/vitest@^0.29.0`]:
     "test:consumer installs these into its scratch pnpm application",

@@ -135,13 +135,13 @@ const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>, number, stri
       "a PostgreSQL database that needs migrations",
       ["streams", "--pg", onServer(unmigratedName)],
       1,
-      `PostgreSQL database ${hidden(unmigratedName)} needs migrations (events: 1_create_events); run: chronicle migrate --pg URL`
+      `PostgreSQL database ${hidden(unmigratedName)} needs migrations (events: 1_create_events, 2_tags); run: chronicle migrate --pg URL`
     ],
     [
       "an import into a database that needs migrations",
       ["import", "-", "--pg", onServer(unmigratedName)],
       1,
-      `PostgreSQL database ${hidden(unmigratedName)} needs migrations (events: 1_create_events); run: chronicle migrate --pg URL`
+      `PostgreSQL database ${hidden(unmigratedName)} needs migrations (events: 1_create_events, 2_tags); run: chronicle migrate --pg URL`
     ],
     [
       "a failing migration",

@@ -12,7 +12,7 @@
 import { ModuleVersion } from "effect"
 
 /** The lowest supported version; every later 3.x is supported too. */
-const minimum = { major: 3, minor: 22, patch: 0 } as const
+const minimum = { major: 3, minor: 22, patch: 1 } as const
 
 /** The supported range, written as the peer dependencies write it. */
 export const supportedRange = `^${minimum.major}.${minimum.minor}.${minimum.patch}`
