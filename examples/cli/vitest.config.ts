@@ -8,7 +8,8 @@ export default mergeConfig(
   defineProject({
     test: {
       name: "@chronicle/example-cli",
-      testTimeout: 120_000,
+      // The README's commands run at once: the slowest (a 10,000-event rebuild on PostgreSQL) needs minutes then.
+      testTimeout: 300_000,
       globalSetup: ["../../tools/postgres-server/src/globalSetup.ts"]
     }
   })

@@ -94,7 +94,9 @@ const runExactly = async (
       word === "PATH" && options.file !== undefined ? options.file : word === "URL" && options.url ? options.url : word
     )
   const outcome = await ProgramRun.pnpm([...words, ...(options.extra ?? [])], {
-    env: { CHRONICLE_DATA_DIR: options.dataDir ?? freshDir() }
+    env: { CHRONICLE_DATA_DIR: options.dataDir ?? freshDir() },
+    // The examples seed 10,000 events; all the README's commands run at once.
+    timeout: 300_000
   })
   if (options.progress === undefined) expect(outcome.stderr, `${command} wrote to stderr`).toBe("")
   else options.progress(outcome.stderr)

@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import { Clock, Context, Effect, Either, Layer, Option } from "effect"
-import { DecisionModel, EventStore, type EventStoreError, Query } from "@chronicle/core"
+import { DecisionModel, EventStore, type EventStoreError, ExpectedVersion, Query } from "@chronicle/core"
 import * as BankAccount from "./BankAccount.js"
 import * as Money from "./Money.js"
 
@@ -89,7 +89,9 @@ export const decideOpen = (
   return Either.flatMap(BankAccount.decide(command, state.account), (events) =>
     state.numberTaken
       ? Either.left(new BankAccount.AccountNumberTaken({ accountNumber: command.accountNumber! }))
-      : Either.right([{ streamId: BankAccount.streamId(command.accountId), events }])
+      : Either.right([
+          { streamId: BankAccount.streamId(command.accountId), events, expectedVersion: ExpectedVersion.noStream }
+        ])
   )
 }
 
@@ -235,6 +237,11 @@ export const make = (config?: {
           run(
             DecisionModel.make({ account: account(accountId), numberTaken: numberTaken(opening.accountNumber) }),
             (state) => decideOpen({ _tag: "OpenAccount", accountId, ...opening, openedAt: new Date(millis) }, state)
+          ).pipe(
+            // The stream exists although no event tagged with the account says so (written before tags).
+            Effect.catchTag("WrongExpectedVersion", () =>
+              Effect.fail(new BankAccount.AccountAlreadyOpened({ accountId }))
+            )
           )
         ),
       transfer: (from, to, amount) =>

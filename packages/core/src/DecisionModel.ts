@@ -12,6 +12,7 @@ import { Effect, Either, type Schedule, Stream } from "effect"
 import { defaultRetry } from "./CommandHandler.js"
 import type { EventCodec } from "./EventCodec.js"
 import * as EventStore from "./EventStore.js"
+import type * as ExpectedVersion from "./ExpectedVersion.js"
 import type { EventDecodeError } from "./EventStoreError.js"
 import { traced } from "./internal/tracing.js"
 import type { Position } from "./Position.js"
@@ -120,7 +121,9 @@ export const load = <S, E extends { readonly _tag: string }>(
   )
 
 /**
- * What a decision appends: domain events per stream, each with its tags.
+ * What a decision appends: domain events per stream, each with its tags, and optionally what the stream's version
+ * must be (checked with the condition, in the same write): an opening expects no stream, so that a stream whose events
+ * carry no tags (written before tags, or without them) is never opened twice.
  *
  * @since 0.1.0
  * @category models
@@ -128,6 +131,7 @@ export const load = <S, E extends { readonly _tag: string }>(
 export interface Append<E> {
   readonly streamId: string
   readonly events: ReadonlyArray<E>
+  readonly expectedVersion?: ExpectedVersion.ExpectedVersion
 }
 
 /**
@@ -169,7 +173,8 @@ export const handle = <S, E extends { readonly _tag: string }, Err>(
       const events = yield* options.codec.encodeAll(append.events, { streamId: append.streamId })
       encoded.push({
         streamId: append.streamId,
-        events: events.map((event, i) => ({ ...event, tags: options.tagsOf(append.events[i]!, append.streamId) }))
+        events: events.map((event, i) => ({ ...event, tags: options.tagsOf(append.events[i]!, append.streamId) })),
+        ...(append.expectedVersion === undefined ? {} : { expectedVersion: append.expectedVersion })
       })
     }
     return yield* EventStore.appendMany(encoded, { condition: { failIfEventsMatch: model.query, after: marker } })

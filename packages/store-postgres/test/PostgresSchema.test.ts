@@ -40,7 +40,7 @@ describe("PostgresSchema", () => {
       Effect.gen(function* () {
         const before = yield* PostgresSchema.status()
         assert.deepStrictEqual(summary(before), [
-          { kind: "events", exists: false, applied: [], pending: ["1_create_events"] },
+          { kind: "events", exists: false, applied: [], pending: ["1_create_events", "2_tags"] },
           { kind: "checkpoints", exists: false, applied: [], pending: ["1_create_checkpoints"] },
           { kind: "snapshots", exists: false, applied: [], pending: ["1_create_snapshots"] }
         ])
@@ -49,13 +49,13 @@ describe("PostgresSchema", () => {
         assert.deepStrictEqual(
           applied.map((a) => [a.table.kind, a.table.table, a.applied.map((m) => m.id)]),
           [
-            ["events", "chronicle_events", [1]],
+            ["events", "chronicle_events", [1, 2]],
             ["checkpoints", "chronicle_checkpoints", [1]],
             ["snapshots", "chronicle_snapshots", [1]]
           ]
         )
         assert.deepStrictEqual(summary(yield* PostgresSchema.status()), [
-          { kind: "events", exists: true, applied: [1], pending: [] },
+          { kind: "events", exists: true, applied: [1, 2], pending: [] },
           { kind: "checkpoints", exists: true, applied: [1], pending: [] },
           { kind: "snapshots", exists: true, applied: [1], pending: [] }
         ])
@@ -63,6 +63,7 @@ describe("PostgresSchema", () => {
           "chronicle_checkpoints",
           "chronicle_checkpoints_migrations",
           "chronicle_events",
+          "chronicle_events_tags",
           "chronicle_migrations",
           "chronicle_snapshots",
           "chronicle_snapshots_migrations"
@@ -79,7 +80,7 @@ describe("PostgresSchema", () => {
       yield* Effect.provide(Effect.void, PostgresEventStore.layer({ url: openedUrl }))
       const status = yield* PostgresSchema.status().pipe(Effect.provide(client(openedUrl)))
       assert.deepStrictEqual(summary(status), [
-        { kind: "events", exists: true, applied: [1], pending: [] },
+        { kind: "events", exists: true, applied: [1, 2], pending: [] },
         { kind: "checkpoints", exists: false, applied: [], pending: ["1_create_checkpoints"] },
         { kind: "snapshots", exists: false, applied: [], pending: ["1_create_snapshots"] }
       ])

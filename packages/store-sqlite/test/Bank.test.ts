@@ -5,6 +5,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Bank, BankAccount, Money } from "@chronicle/bank-account"
+import { EventStore } from "@chronicle/core"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Layer, TestServices } from "effect"
@@ -44,6 +45,25 @@ for (const [name, store] of stores) {
   )
   describe(`Bank on ${name}`, () => {
     it.layer(layer)((it) => {
+      it.effect("an account whose stream holds untagged events (written before tags) is never opened again", () =>
+        Effect.gen(function* () {
+          const accountId = unique("OLD")
+          // An opening as a release without tags wrote it: no tag names the account or its number.
+          yield* EventStore.append(BankAccount.streamId(accountId), [
+            {
+              type: "AccountOpened",
+              data: { accountId, ownerName: "Old", openedAt: "2026-01-01T00:00:00.000Z" }
+            }
+          ])
+          const bank = yield* Bank.Bank
+          const refused = yield* Effect.flip(
+            bank.open(accountId, { ownerName: "New", customerId: "CUST-OLD", accountNumber: unique("NO") })
+          )
+          assert.strictEqual(refused._tag, "AccountAlreadyOpened")
+          assert.strictEqual(yield* EventStore.streamVersion(BankAccount.streamId(accountId)), 1)
+        })
+      )
+
       it.effect("a transfer moves money between two accounts in one append of both", () =>
         Effect.gen(function* () {
           const bank = yield* Bank.Bank
