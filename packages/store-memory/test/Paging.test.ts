@@ -2,7 +2,7 @@ import { EventStore, type RecordedEvent } from "@chronicle/core"
 import { StorageEngine } from "@chronicle/core/engine"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Either, Stream } from "effect"
+import { Chunk, Effect, Either, Fiber, Stream } from "effect"
 
 /**
  * An event store over the in-memory engine that records each page the engine is asked for and how many events it
@@ -109,6 +109,24 @@ describe("EventStore paging", () => {
       assert.deepStrictEqual(versions(yield* collect(store.readStream(id, { from: 5, to: 5 }))), [5])
       assert.deepStrictEqual(versions(yield* collect(store.readStream(id, { from: 6, to: 5 }))), [])
       assert.strictEqual(take().length, 1)
+    })
+  )
+
+  it.live("a subscriber at the head waits for the next append instead of reading again and again", () =>
+    Effect.gen(function* () {
+      const { store, take } = spied()
+      const id = `paging-${crypto.randomUUID()}`
+      yield* store.append(id, events(2))
+      const fiber = yield* Effect.fork(collect(store.subscribe({ pageSize: 2, maxCount: 3 })))
+      yield* Effect.sleep("100 millis")
+      // A full page, then the short (empty) page that finds the head; then it waits.
+      assert.deepStrictEqual(take(), [
+        { limit: 2, rows: 2 },
+        { limit: 2, rows: 0 }
+      ])
+      yield* store.append(id, events(1))
+      assert.deepStrictEqual(versions(yield* Fiber.join(fiber)), [1, 2, 3])
+      assert.deepStrictEqual(take(), [{ limit: 2, rows: 1 }])
     })
   )
 })

@@ -1,7 +1,7 @@
 import { CheckpointStore, EventCodec, EventStore, Position, Projection, ProjectionRunner } from "@chronicle/core"
 import { InMemoryCheckpointStore, InMemoryEventStore } from "@chronicle/store-memory"
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Layer, Ref, Schema, TestClock } from "effect"
+import { Deferred, Effect, Fiber, Layer, Ref, Schema, TestClock, Tracer } from "effect"
 
 // Each test runs on a store of its own, so the figures it checks (events processed, pages) are its events alone.
 const stores = Layer.mergeAll(InMemoryEventStore.layer, InMemoryCheckpointStore.layer)
@@ -104,19 +104,48 @@ describe("ProjectionRunner", () => {
     }).pipe(Effect.provide(stores))
   )
 
-  it.effect("run waits through empty pages at the head and applies what is appended later", () =>
+  it.live("run resumes after its checkpoint, waits through empty pages at the head, and keeps its page size", () =>
     Effect.gen(function* () {
       const { projection, batches } = yield* recording
+      const id = `live-${crypto.randomUUID()}`
+      yield* EventStore.append(id, counted(2))
+      yield* ProjectionRunner.catchUp(projection)
       const applied = yield* Deferred.make<void>()
       const fiber = yield* Effect.fork(
-        ProjectionRunner.run(projection, { onProgress: () => Deferred.succeed(applied, undefined) })
+        ProjectionRunner.run(projection, {
+          pageSize: 1,
+          onProgress: (progress) => (progress.processed === 2 ? Deferred.succeed(applied, undefined) : Effect.void)
+        })
       )
-      yield* Effect.yieldNow()
-      yield* EventStore.append(`live-${crypto.randomUUID()}`, counted(2))
-      // A runner that stopped at the empty page would end the race with its failure.
+      // Time enough to read the empty page at the head and wait there.
+      yield* Effect.sleep("50 millis")
+      yield* EventStore.append(id, counted(2))
+      // A runner that failed on the empty page ends the race with its failure.
       yield* Effect.raceFirst(Deferred.await(applied), Fiber.join(fiber))
-      assert.deepStrictEqual(yield* batches, [[1, 2]])
+      assert.deepStrictEqual(yield* batches, [[1, 2], [1], [2]])
       yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(stores))
+  )
+
+  it.effect("a run is traced in a span named ProjectionRunner.run, with the projection's name", () =>
+    Effect.gen(function* () {
+      const { projection } = yield* recording
+      const base = yield* Effect.tracer
+      const spans: Array<Tracer.Span> = []
+      const tracer = Tracer.make({
+        span: (...args) => {
+          const span = base.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: (f, fiber) => base.context(f, fiber)
+      })
+      yield* Effect.withTracer(ProjectionRunner.catchUp(projection), tracer)
+      const runs = spans.filter((span) => span.name === "ProjectionRunner.run")
+      assert.deepStrictEqual(
+        runs.map((span) => span.attributes.get("chronicle.projection")),
+        [projection.name]
+      )
     }).pipe(Effect.provide(stores))
   )
 
