@@ -107,8 +107,24 @@ describe("EventStore paging", () => {
       assert.deepStrictEqual(versions(backward), [5, 4, 3, 2])
       assert.strictEqual(take().length, 2)
       assert.deepStrictEqual(versions(yield* collect(store.readStream(id, { from: 5, to: 5 }))), [5])
+      assert.deepStrictEqual(
+        versions(yield* collect(store.readStream(id, { direction: "backward", from: 3, to: 3 }))),
+        [3]
+      )
       assert.deepStrictEqual(versions(yield* collect(store.readStream(id, { from: 6, to: 5 }))), [])
-      assert.strictEqual(take().length, 1)
+      assert.strictEqual(take().length, 2)
+    })
+  )
+
+  it.effect("folding a stream that has no events never calls the step", () =>
+    Effect.gen(function* () {
+      const { store } = spied()
+      let steps = 0
+      const folded = yield* store.foldStream(`paging-${crypto.randomUUID()}`, "initial", (state) => {
+        steps++
+        return Either.right(`${state}+`)
+      })
+      assert.deepStrictEqual([folded, steps], ["initial", 0])
     })
   )
 

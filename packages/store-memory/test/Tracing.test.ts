@@ -79,6 +79,7 @@ describe("tracing", () => {
       assert.strictEqual(byName("EventStore.foldStream")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
       assert.strictEqual(byName("EventStore.readAll").length, 1)
       assert.strictEqual(byName("EventStore.readStream").length, 1)
+      assert.strictEqual(byName("EventStore.readStream")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
     }).pipe(Effect.provide(InMemoryEventStore.layer))
   )
 })
