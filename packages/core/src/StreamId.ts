@@ -73,7 +73,6 @@ export const validate = (input: string): Either.Either<StreamId, InvalidStreamId
   // Stryker disable next-line ConditionalExpression: skipping the fast path changes no result
   typeof input === "string" &&
   input.length > 0 &&
-  // Stryker disable next-line EqualityOperator: an id of exactly maxLength sent to the schema is accepted there too
   input.length <= maxLength &&
   !controlCharacters.test(input) &&
   isWellFormed(input)

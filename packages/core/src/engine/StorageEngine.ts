@@ -210,8 +210,8 @@ export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type
   const subscribeChecked = (options?: EventStore.SubscribeOptions) => {
     const pageSize = Math.max(1, normalize(options?.pageSize, EventStore.defaultPageSize))
     const live = Stream.unfoldChunkEffect(
-      // Stryker disable next-line BooleanLiteral: waiting first returns at once when events follow `after`, and an empty
-      // store's first read would find nothing either
+      // Waiting first would return at once when events follow `after`; on an empty store the first read finds nothing.
+      // Stryker disable next-line BooleanLiteral: so starting caught up changes nothing
       { after: options?.after ?? Position.start, caughtUp: false },
       ({ after, caughtUp }) =>
         Effect.zipRight(
