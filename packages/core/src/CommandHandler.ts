@@ -327,6 +327,7 @@ export function make<C, E extends { readonly _tag: string }, S, Err>(
    */
   const retry = (round: Round, loaded: Loaded<S>, read: boolean, conflict: WrongExpectedVersion) => {
     const again = Effect.flatMap(
+      // Stryker disable next-line EqualityOperator: a conflict means actual !== loaded.version, so `>=` is `>` here
       conflict.actual > loaded.version
         ? Effect.tap(foldAfter(round.streamId, loaded), (caughtUp) =>
             loading.remember(round.store, round.streamId, caughtUp, round.time)

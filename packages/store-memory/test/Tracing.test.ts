@@ -66,6 +66,8 @@ describe("tracing", () => {
           yield* handler.handle("traced-1", 5)
           yield* Stream.runDrain(EventStore.readAll())
           yield* Stream.runDrain(EventStore.readStream("traced-1"))
+          yield* handler.load("traced-1")
+          yield* handler.loadAt("traced-1", { version: 1 })
         })
       )
       const byName = (name: string) => spans.filter((s) => s.name === name)
@@ -74,11 +76,16 @@ describe("tracing", () => {
       assert.strictEqual(firstAppend?.attributes.get("chronicle.event_count"), 2)
       assert.strictEqual(byName("EventStore.append").length, 2)
       assert.strictEqual(byName("CommandHandler.handle")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
-      assert.strictEqual(byName("CommandHandler.load").length, 1)
-      assert.strictEqual(byName("EventStore.foldStream").length, 1)
+      assert.deepStrictEqual(
+        byName("CommandHandler.load").map((span) => span.attributes.get("chronicle.stream_id")),
+        ["traced-1", "traced-1"]
+      )
+      assert.strictEqual(byName("CommandHandler.loadAt")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
+      assert.strictEqual(byName("EventStore.foldStream").length, 3)
       assert.strictEqual(byName("EventStore.foldStream")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
       assert.strictEqual(byName("EventStore.readAll").length, 1)
       assert.strictEqual(byName("EventStore.readStream").length, 1)
+      assert.strictEqual(byName("EventStore.readStream")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
     }).pipe(Effect.provide(InMemoryEventStore.layer))
   )
 })

@@ -1,0 +1,99 @@
+import { CommandHandler, Decider, EventCodec, EventStore } from "@chronicle/core"
+import { InMemoryEventStore } from "@chronicle/store-memory"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Either, Schedule, Schema } from "effect"
+
+const Added = Schema.TaggedStruct("Added", { by: Schema.Number })
+const codec = EventCodec.make(Added)
+const added = (n: number) => Array.from({ length: n }, () => ({ type: "Added", data: { by: 1 } }))
+
+const counter = Decider.make<{ readonly by: number }, typeof Added.Type, number>({
+  initialState: 0,
+  decide: (command) => Either.right([{ _tag: "Added", by: command.by }]),
+  evolve: (total, event) => total + event.by
+})
+
+/**
+ * An event store that forwards to `target` (which a test may swap, as when a store is restored from a backup), counts
+ * the events its stream folds return, and can run `beforeAppend` once, just before the next append.
+ */
+const switchable = (initial: EventStore.EventStore["Type"]) => {
+  let target = initial
+  let read = 0
+  let beforeAppend: Effect.Effect<unknown> | undefined
+  const store: EventStore.EventStore["Type"] = {
+    append: (id, events, options) => {
+      const first = beforeAppend ?? Effect.void
+      beforeAppend = undefined
+      return Effect.zipRight(first, target.append(id, events, options))
+    },
+    readStream: (id, options) => target.readStream(id, options),
+    foldStream: (id, initial, step, options) =>
+      target.foldStream(
+        id,
+        initial,
+        (state, page) => {
+          read += page.length
+          return step(state, page)
+        },
+        options
+      ),
+    appendMany: (appends, options) => target.appendMany(appends, options),
+    read: (query, options) => target.read(query, options),
+    readAll: (options) => target.readAll(options),
+    subscribe: (options) => target.subscribe(options),
+    streamVersion: (id) => target.streamVersion(id),
+    get headPosition() {
+      return target.headPosition
+    }
+  }
+  return {
+    store,
+    switchTo: (next: EventStore.EventStore["Type"]) => {
+      target = next
+    },
+    beforeNextAppend: (effect: Effect.Effect<unknown>) => {
+      beforeAppend = effect
+    },
+    /** The events read since the last call. */
+    takeRead: () => {
+      const count = read
+      read = 0
+      return count
+    }
+  }
+}
+
+describe("CommandHandler conflicts", () => {
+  it.effect("after a conflict it folds in only the events it missed, and decides again", () =>
+    Effect.gen(function* () {
+      const backing = yield* InMemoryEventStore.make
+      const id = `conflict-${crypto.randomUUID()}`
+      yield* backing.append(id, added(10))
+      const spy = switchable(backing)
+      const handler = CommandHandler.make({ decider: counter, codec, cache: false })
+      // Another writer appends two events between the handler's read and its append.
+      spy.beforeNextAppend(Effect.orDie(backing.append(id, added(2))))
+      const handled = yield* Effect.provideService(handler.handle(id, { by: 5 }), EventStore.EventStore, spy.store)
+      assert.deepStrictEqual([handled.state, handled.version], [17, 13])
+      assert.strictEqual(spy.takeRead(), 12)
+    })
+  )
+
+  it.effect("a stream that went back (its store restored from an older backup) is loaded afresh", () =>
+    Effect.gen(function* () {
+      const id = `restored-${crypto.randomUUID()}`
+      const newer = yield* InMemoryEventStore.make
+      const older = yield* InMemoryEventStore.make
+      yield* older.append(id, added(1))
+      const spy = switchable(newer)
+      const handler = CommandHandler.make({ decider: counter, codec, retry: Schedule.recurs(3) })
+      const handle = (by: number) => Effect.provideService(handler.handle(id, { by }), EventStore.EventStore, spy.store)
+      for (let i = 0; i < 3; i++) yield* handle(1)
+      spy.switchTo(older)
+      // The handler's cache holds version 3; the store now has version 1.
+      const handled = yield* handle(10)
+      assert.deepStrictEqual([handled.state, handled.version], [11, 2])
+    })
+  )
+})
