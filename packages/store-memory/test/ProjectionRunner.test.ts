@@ -1,7 +1,7 @@
 import { CheckpointStore, EventCodec, EventStore, Position, Projection, ProjectionRunner } from "@chronicle/core"
 import { InMemoryCheckpointStore, InMemoryEventStore } from "@chronicle/store-memory"
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Layer, Ref, Schema, TestClock, Tracer } from "effect"
+import { Deferred, Effect, Fiber, Layer, Ref, Schema, TestClock } from "effect"
 
 // Each test runs on a store of its own, so the figures it checks (events processed, pages) are its events alone.
 const stores = Layer.mergeAll(InMemoryEventStore.layer, InMemoryCheckpointStore.layer)
@@ -124,28 +124,6 @@ describe("ProjectionRunner", () => {
       yield* Effect.raceFirst(Deferred.await(applied), Fiber.join(fiber))
       assert.deepStrictEqual(yield* batches, [[1, 2], [1], [2]])
       yield* Fiber.interrupt(fiber)
-    }).pipe(Effect.provide(stores))
-  )
-
-  it.effect("a run is traced in a span named ProjectionRunner.run, with the projection's name", () =>
-    Effect.gen(function* () {
-      const { projection } = yield* recording
-      const base = yield* Effect.tracer
-      const spans: Array<Tracer.Span> = []
-      const tracer = Tracer.make({
-        span: (...args) => {
-          const span = base.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: (f, fiber) => base.context(f, fiber)
-      })
-      yield* Effect.withTracer(ProjectionRunner.catchUp(projection), tracer)
-      const runs = spans.filter((span) => span.name === "ProjectionRunner.run")
-      assert.deepStrictEqual(
-        runs.map((span) => span.attributes.get("chronicle.projection")),
-        [projection.name]
-      )
     }).pipe(Effect.provide(stores))
   )
 

@@ -1,8 +1,8 @@
-import { CommandHandler, Decider, EventCodec, EventStore } from "@chronicle/core"
+import { CommandHandler, Decider, EventCodec, EventStore, Projection, ProjectionRunner } from "@chronicle/core"
 import { StorageEngine } from "@chronicle/core/engine"
-import { InMemoryEventStore } from "@chronicle/store-memory"
+import { InMemoryCheckpointStore, InMemoryEventStore } from "@chronicle/store-memory"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Schema, Stream, Tracer } from "effect"
+import { Effect, Either, Layer, Schema, Stream, Tracer } from "effect"
 
 const Added = Schema.TaggedStruct("Added", { n: Schema.Number })
 const codec = EventCodec.make(Added)
@@ -87,5 +87,23 @@ describe("tracing", () => {
       assert.strictEqual(byName("EventStore.readStream").length, 1)
       assert.strictEqual(byName("EventStore.readStream")[0]?.attributes.get("chronicle.stream_id"), "traced-1")
     }).pipe(Effect.provide(InMemoryEventStore.layer))
+  )
+
+  it.effect("a projection run is traced in a span named ProjectionRunner.run, with the projection's name", () =>
+    Effect.gen(function* () {
+      const projection = Projection.make({
+        name: `traced-${crypto.randomUUID()}`,
+        codec,
+        apply: () => Effect.void,
+        reset: Effect.void
+      })
+      const spans = yield* recordSpans(ProjectionRunner.catchUp(projection))
+      assert.deepStrictEqual(
+        spans
+          .filter((span) => span.name === "ProjectionRunner.run")
+          .map((span) => span.attributes.get("chronicle.projection")),
+        [projection.name]
+      )
+    }).pipe(Effect.provide(Layer.merge(InMemoryEventStore.layer, InMemoryCheckpointStore.layer)))
   )
 })
