@@ -83,24 +83,21 @@ const writeImportFile = (params: Params) =>
     if (importFileEvents === params.events) return
     const fd = fs.openSync(importFile, "w")
     let n = 0
-    const versions = new Array<number>(params.streams).fill(0)
-    for (let i = 0; n < params.events; i++) {
-      const stream = i % params.streams
+    for (const append of Seed.plan(params, false)) {
       let text = ""
-      for (const deposit of Seed.deposits(versions[stream]!, params.batch)) {
-        versions[stream]!++
+      append.events.forEach((deposit, i) => {
         const { _tag, ...data } = deposit
         text += `${JSON.stringify({
           id: crypto.randomUUID(),
-          streamId: Seed.accountStream(stream),
-          version: versions[stream],
+          streamId: append.streamId,
+          version: append.expectedVersion + i + 1,
           type: _tag,
           data: { _tag, ...data },
           metadata: {},
           recordedAt: new Date(Date.UTC(2026, 0, 1) + n * 10).toISOString()
         })}\n`
         n++
-      }
+      })
       fs.writeSync(fd, text)
     }
     fs.closeSync(fd)
