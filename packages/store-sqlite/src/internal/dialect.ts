@@ -47,9 +47,8 @@ const codeStartsWith = (error: unknown, prefixes: ReadonlyArray<string>) => {
 export const isBusy = (error: unknown): boolean => codeStartsWith(error, ["SQLITE_BUSY", "SQLITE_LOCKED"])
 
 /**
- * The most rows one multi-row `INSERT` writes over a client (each statement is a round through its Effects); longer
- * batches take several statements in the same transaction. The store's own engine inserts one row at a time with one
- * prepared statement, which is cheaper still.
+ * The most rows one multi-row `INSERT` writes (900 parameters); longer batches take several statements in the same
+ * transaction. Both engines insert this way: one statement per 100 events costs a third less than one per event.
  *
  * @since 0.1.0
  * @internal
@@ -129,15 +128,15 @@ const generatedVersions = (ids: ReadonlyArray<string>) => {
 }
 
 /**
- * The events table's schema; `insertOne` inserts one event (the parameters `writeRow` writes), for the store's own
- * engine.
+ * The events table's schema; `insertRows(n)` inserts `n` events (`n` times the parameters `writeRow` writes, at most
+ * `maxRowsPerInsert`) and returns nothing, for the store's own engine.
  *
  * @since 0.1.0
  * @internal
  */
 export const events = (
   tables: SqlDialect.EventTables
-): SqlDialect.Schema<SqlDialect.EventStatements> & { readonly insertOne: string } => {
+): SqlDialect.Schema<SqlDialect.EventStatements> & { readonly insertRows: (rows: number) => string } => {
   const table = quote(tables.events)
   const next = quote(`${tables.events}_next`)
   const into = `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated, tags) VALUES `
@@ -156,9 +155,11 @@ export const events = (
     `SELECT stream_id, MAX(version), recorded_at, position FROM ${table} ` +
     "WHERE stream_id > ? AND stream_id >= ? AND substr(stream_id, 1, length(?)) = ? " +
     "GROUP BY stream_id ORDER BY stream_id LIMIT ?"
-  const inserts: Array<string> = []
+  const plainInserts: Array<string> = []
   const insertRows = (rows: number) =>
-    (inserts[rows] ??= `${into}${Array.from({ length: rows }, () => row).join(", ")} RETURNING version, position`)
+    (plainInserts[rows] ??= `${into}${Array.from({ length: rows }, () => row).join(", ")}`)
+  const inserts: Array<string> = []
+  const insertReturning = (rows: number) => (inserts[rows] ??= `${insertRows(rows)} RETURNING version, position`)
   const insert = (request: StorageEngine.AppendRequest, current: number): ReadonlyArray<SqlDialect.Query> => {
     const { events, streamId } = request
     const queries: Array<SqlDialect.Query> = []
@@ -166,7 +167,7 @@ export const events = (
       const end = Math.min(events.length, start + maxRowsPerInsert)
       const params: Array<unknown> = new Array((end - start) * rowWidth)
       for (let i = start; i < end; i++) writeRow(params, (i - start) * rowWidth, streamId, events[i]!, current + i + 1)
-      queries.push([insertRows(end - start), params])
+      queries.push([insertReturning(end - start), params])
     }
     return queries
   }
@@ -221,7 +222,7 @@ ${eventsColumns},
       size: [size, []],
       countAfter: (after) => [`SELECT COUNT(*) FROM ${table} WHERE position > ?`, [PositionEncoding.toCounter(after)]]
     },
-    insertOne: `${into}${row}`
+    insertRows
   }
 }
 

@@ -23,7 +23,7 @@ import { EventRows, type SqlDialect, SqlEngine, SqlFault } from "@chronicle/sql"
 import type { Duration } from "effect"
 import { Effect, Either } from "effect"
 import type { Access, SyncSql } from "./access.js"
-import { dialect, events, rowWidth, writeRow } from "./dialect.js"
+import { dialect, events, maxRowsPerInsert, rowWidth, writeRow } from "./dialect.js"
 
 /**
  * Options of the engine.
@@ -51,14 +51,18 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
   const notifier = Notifier.make()
   access.onCommit(notifier.notify)
 
+  // Rows go in by multi-row INSERTs of at most `maxRowsPerInsert` (one statement per 100 events, not one per event).
+  // The table is only appended to under the write lock, so one statement's rows take consecutive row ids, the last of
+  // them the statement's last insert row id.
   const insert = (db: SyncSql, request: Pick<StorageEngine.AppendRequest, "streamId" | "events">, current: number) => {
     const { events, streamId } = request
     const positions: Array<Position.Position> = new Array(events.length)
-    // One parameter array for the batch, rebound for each row (the statement runs synchronously).
-    const params: Array<unknown> = new Array(rowWidth)
-    for (let i = 0; i < events.length; i++) {
-      writeRow(params, 0, streamId, events[i]!, current + i + 1)
-      positions[i] = PositionEncoding.fromCounter(db.insert(schema.insertOne, params))
+    for (let start = 0; start < events.length; start += maxRowsPerInsert) {
+      const rows = Math.min(maxRowsPerInsert, events.length - start)
+      const params: Array<unknown> = new Array(rows * rowWidth)
+      for (let i = 0; i < rows; i++) writeRow(params, i * rowWidth, streamId, events[start + i]!, current + start + i + 1)
+      const first = db.insert(schema.insertRows(rows), params) - rows + 1
+      for (let i = 0; i < rows; i++) positions[start + i] = PositionEncoding.fromCounter(first + i)
     }
     return { version: current + events.length, positions }
   }
@@ -83,10 +87,11 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
     }
   }
 
-  // A batch of at most one event writes with one INSERT, after its checks: it needs no savepoint in a group.
+  // A batch of at most `maxRowsPerInsert` events writes with one INSERT, after its checks: it needs no savepoint in a
+  // group (SQLite undoes a failed statement, its triggers' writes included).
   const append = (request: StorageEngine.AppendRequest) =>
     Effect.catchTag(
-      access.write(appendBody(request), request.events.length <= 1),
+      access.write(appendBody(request), request.events.length <= maxRowsPerInsert),
       "SqlError",
       SqlFault.fail("EventStore.append")
     )
