@@ -134,11 +134,11 @@ describe.concurrent("chronicle migrate on SQLite files of earlier releases", () 
     const refused = await Bin.run(["stats", "--db", db])
     expect(refused.status).toBe(1)
     expect(refused.stderr).toBe(
-      `chronicle: ${db} needs migrations (events: 2_index_chosen_ids_only, 3_tags; checkpoints: 1_create_checkpoints, 2_positions_as_text; snapshots: 1_create_snapshots); run: chronicle migrate --db ${db}\n`
+      `chronicle: ${db} needs migrations (events: 2_index_chosen_ids_only, 3_tags, 4_types_indexed_in_runs; checkpoints: 1_create_checkpoints, 2_positions_as_text; snapshots: 1_create_snapshots); run: chronicle migrate --db ${db}\n`
     )
     const dry = ok(await Bin.run(["migrate", "--db", db, "--dry-run"]))
     expect(dry.stdout.trim().split("\n").at(-1)).toBe(
-      "5 pending migrations; run chronicle migrate without --dry-run to apply them."
+      "6 pending migrations; run chronicle migrate without --dry-run to apply them."
     )
     ok(await Bin.run(["migrate", "--db", db]))
     const [stats] = Bin.jsonLines(ok(await Bin.run(["stats", "--db", db, "--json"])))

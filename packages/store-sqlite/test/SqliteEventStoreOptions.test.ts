@@ -49,7 +49,8 @@ describe("SqliteEventStore options", () => {
         [
           [1, "create_events"],
           [2, "index_chosen_ids_only"],
-          [3, "tags"]
+          [3, "tags"],
+          [4, "types_indexed_in_runs"]
         ]
       )
       // The second migration rebuilt the table under its name and named its index after it.

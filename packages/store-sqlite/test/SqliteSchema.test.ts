@@ -34,7 +34,7 @@ describe("SqliteSchema", () => {
           kind: "events",
           exists: false,
           applied: [],
-          pending: ["1_create_events", "2_index_chosen_ids_only", "3_tags"]
+          pending: ["1_create_events", "2_index_chosen_ids_only", "3_tags", "4_types_indexed_in_runs"]
         },
         { kind: "checkpoints", exists: false, applied: [], pending: ["1_create_checkpoints", "2_positions_as_text"] },
         { kind: "snapshots", exists: false, applied: [], pending: ["1_create_snapshots"] }
@@ -44,14 +44,14 @@ describe("SqliteSchema", () => {
       assert.deepStrictEqual(
         applied.map((a) => [a.table.kind, a.applied.map((m) => m.id)]),
         [
-          ["events", [1, 2, 3]],
+          ["events", [1, 2, 3, 4]],
           ["checkpoints", [1, 2]],
           ["snapshots", [1]]
         ]
       )
       const after = yield* SqliteSchema.status().pipe(Effect.provide(client))
       assert.deepStrictEqual(summary(after), [
-        { kind: "events", exists: true, applied: [1, 2, 3], pending: [] },
+        { kind: "events", exists: true, applied: [1, 2, 3, 4], pending: [] },
         { kind: "checkpoints", exists: true, applied: [1, 2], pending: [] },
         { kind: "snapshots", exists: true, applied: [1], pending: [] }
       ])
@@ -84,7 +84,7 @@ describe("SqliteSchema", () => {
         assert.deepStrictEqual(
           summary(release).map((s) => [s.kind, s.exists, s.pending]),
           [
-            ["events", true, ["2_index_chosen_ids_only", "3_tags"]],
+            ["events", true, ["2_index_chosen_ids_only", "3_tags", "4_types_indexed_in_runs"]],
             ["checkpoints", true, ["1_create_checkpoints", "2_positions_as_text"]],
             ["snapshots", true, ["1_create_snapshots"]]
           ]

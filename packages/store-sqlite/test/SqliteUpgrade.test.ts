@@ -93,7 +93,8 @@ const checkUpgraded = (filename: string, over: "owned" | "client") =>
     assert.deepStrictEqual(yield* migrationsIn(sql, "chronicle_migrations"), [
       "1_create_events",
       "2_index_chosen_ids_only",
-      "3_tags"
+      "3_tags",
+      "4_types_indexed_in_runs"
     ])
     assert.deepStrictEqual(yield* migrationsIn(sql, "chronicle_checkpoints_migrations"), [
       "1_create_checkpoints",
@@ -133,6 +134,14 @@ const checkUpgraded = (filename: string, over: "owned" | "client") =>
       found.map((e) => [e.version, e.tags]),
       [[3, ["account:2"]]]
     )
+    // Old events are indexed by type too (migration 4 fills the type index with every event).
+    const byType = yield* store.read(Query.item({ types: ["MoneyWithdrawn"] }))
+    assert.deepStrictEqual(
+      Chunk.toReadonlyArray(yield* Stream.runCollect(byType.events)).map((e) => e.id),
+      all.filter((e) => e.type === "MoneyWithdrawn").map((e) => e.id)
+    )
+    const [indexed] = yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM chronicle_events_types`
+    assert.strictEqual(indexed!.n, all.length)
     yield* checkpoints.commit("balances", { from: at("5"), to: at("7781:42") }, Effect.void)
     assert.deepStrictEqual(yield* checkpoints.load("balances"), at("7781:42"))
   })

@@ -16,7 +16,8 @@
  * Migrations, per table (each table records its own):
  * - events (`chronicle_migrations`): 1 `create_events`, 2 `index_chosen_ids_only` (rebuilds the table with an
  *   `id_generated` column and indexes only the ids callers chose; every event is copied, its position kept, and
- *   indexed as before);
+ *   indexed as before), 3 `tags` (a `tags` column, the `<events>_tags` table its trigger fills, a `(type, position)`
+ *   index), 4 `types_indexed_in_runs` (that index replaced by `<events>_types`, written in runs: `typeIndex`);
  * - checkpoints (`<table>_migrations`): 1 `create_checkpoints` (the first release's table, integer positions),
  *   2 `positions_as_text` (rebuilds the table with text positions, copying every checkpoint: `42` becomes `"42"`);
  * - snapshots (`<table>_migrations`): 1 `create_snapshots`.
@@ -142,6 +143,7 @@ export const events = (
   const into = `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated, tags) VALUES `
   const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
   const tagsTable = quote(`${tables.events}_tags`)
+  const types = typeIndex(tables.events)
   const streamVersion = `SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = ?`
   // Chosen ids through their partial index; generated ones at the versions they carry, through (stream_id, version).
   const storedIds =
@@ -199,6 +201,18 @@ ${eventsColumns},
         `CREATE TRIGGER ${quote(`${tables.events}_index_tags`)} AFTER INSERT ON ${table} WHEN NEW.tags IS NOT NULL ` +
           `BEGIN INSERT INTO ${tagsTable} (tag, position) SELECT value, NEW.position FROM json_each(NEW.tags); END`,
         `CREATE INDEX ${quote(`${tables.events}_types`)} ON ${table} (type, position)`
+      ],
+      // Types indexed in runs of `typesRun` events instead of one entry per append: see `typeIndex`.
+      "4_types_indexed_in_runs": [
+        `DROP INDEX ${quote(`${tables.events}_types`)}`,
+        `CREATE TABLE ${types.table} (type TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (type, position)) WITHOUT ROWID`,
+        `CREATE TABLE ${types.indexed} (id INTEGER PRIMARY KEY CHECK (id = 1), up_to INTEGER NOT NULL)`,
+        `INSERT INTO ${types.table} (type, position) SELECT type, position FROM ${table}`,
+        `INSERT INTO ${types.indexed} (id, up_to) SELECT 1, COALESCE(MAX(position), 0) FROM ${table}`,
+        `CREATE TRIGGER ${quote(`${tables.events}_index_types`)} AFTER INSERT ON ${table} WHEN NEW.position % ${typesRun} = 0 ` +
+          `BEGIN INSERT INTO ${types.table} (type, position) SELECT type, position FROM ${table} ` +
+          `WHERE position > (SELECT up_to FROM ${types.indexed}) AND position <= NEW.position; ` +
+          `UPDATE ${types.indexed} SET up_to = NEW.position; END`
       ]
     },
     statements: {
@@ -213,7 +227,7 @@ ${eventsColumns},
         [streamId, range.from, range.to, range.limit]
       ],
       readAll: (after, limit) => [readAll, [PositionEncoding.toCounter(after), limit]],
-      readFiltered: (filter, after, limit) => filtered(table, tagsTable, filter, after, limit),
+      readFiltered: (filter, after, limit) => filtered(table, tagsTable, types, filter, after, limit),
       headPosition: [`SELECT COALESCE(MAX(position), 0) FROM ${table}`, []],
       // SQLite returns the other columns of the row that holds MAX(version): the stream's last event.
       listStreams: (range) => [listStreams, [range.after ?? "", range.prefix, range.prefix, range.prefix, range.limit]],
@@ -230,13 +244,35 @@ ${eventsColumns},
 const lastRowId = Number.MAX_SAFE_INTEGER
 
 /**
- * A filtered read: the positions of each query item (through the tags' primary key (tag, position), or the
- * (type, position) index), each item's at most `limit`, joined by UNION, then their events in order, at most `limit`.
- * Types and extra tags are bound as JSON arrays, so the text depends only on the query's shape (prepared once).
+ * How many events one run of the type index covers: the index is written once per `typesRun` events.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const typesRun = 256
+
+/**
+ * The type index, in runs: `<events>_types (type, position)` holds the types of the events up to the position in
+ * `<events>_types_indexed`; the trigger of migration 4 indexes the events after it whenever a row's position is a
+ * multiple of `typesRun`, in the same transaction. An append therefore writes the index's pages once per `typesRun`
+ * events rather than on every commit (a single-event append writes two b-trees, not three), and a read by type takes
+ * the indexed positions from the index and the rest (fewer than `typesRun` events, the newest) from the events table
+ * by position. Both are read in one statement, so they describe the same moment.
+ */
+const typeIndex = (events: string) => ({
+  table: quote(`${events}_types`),
+  indexed: quote(`${events}_types_indexed`)
+})
+
+/**
+ * A filtered read: the positions of each query item (through the tags' primary key (tag, position), or the type
+ * index), each item's at most `limit`, joined by UNION, then their events in order, at most `limit`. Types and extra
+ * tags are bound as JSON arrays, so the text depends only on the query's shape (prepared once).
  */
 const filtered = (
   table: string,
   tags: string,
+  types: ReturnType<typeof typeIndex>,
   filter: StorageEngine.EventFilter,
   after: Position.Position,
   limit: number
@@ -253,17 +289,26 @@ const filtered = (
   }
   const params: Array<unknown> = []
   const parts: Array<string> = []
+  const indexedUpTo = `(SELECT up_to FROM ${types.indexed})`
   for (const item of filter.query.items) {
     const itemTags = item.tags ?? []
-    const types = item.types === undefined || item.types.length === 0 ? undefined : JSON.stringify(item.types)
+    const typesJson = item.types === undefined || item.types.length === 0 ? undefined : JSON.stringify(item.types)
     if (itemTags.length === 0) {
+      if (typesJson === undefined) {
+        parts.push(
+          `SELECT position FROM (SELECT position FROM ${table} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?)`
+        )
+        params.push(from, until, limit)
+        continue
+      }
+      // The indexed runs, then the newest events the index does not hold yet.
       parts.push(
-        `SELECT position FROM (SELECT position FROM ${table} WHERE ` +
-          `${types === undefined ? "" : "type IN (SELECT value FROM json_each(?)) AND "}` +
-          "position > ? AND position <= ? ORDER BY position LIMIT ?)"
+        `SELECT position FROM (SELECT position FROM ${types.table} WHERE type IN (SELECT value FROM json_each(?)) ` +
+          `AND position > ? AND position <= MIN(?, ${indexedUpTo}) ORDER BY position LIMIT ?)`,
+        `SELECT position FROM (SELECT position FROM ${table} WHERE position > MAX(?, ${indexedUpTo}) AND position <= ? ` +
+          "AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?)"
       )
-      if (types !== undefined) params.push(types)
-      params.push(from, until, limit)
+      params.push(typesJson, from, until, limit, from, until, typesJson, limit)
       continue
     }
     let text = `SELECT position FROM (SELECT t.position FROM ${tags} t WHERE t.tag = ? AND t.position > ? AND t.position <= ?`
@@ -272,9 +317,9 @@ const filtered = (
       text += ` AND (SELECT COUNT(*) FROM ${tags} u WHERE u.position = t.position AND u.tag IN (SELECT value FROM json_each(?))) = ?`
       params.push(JSON.stringify(itemTags.slice(1)), itemTags.length - 1)
     }
-    if (types !== undefined) {
+    if (typesJson !== undefined) {
       text += ` AND (SELECT type FROM ${table} e WHERE e.position = t.position) IN (SELECT value FROM json_each(?))`
-      params.push(types)
+      params.push(typesJson)
     }
     parts.push(`${text} ORDER BY t.position LIMIT ?)`)
     params.push(limit)
