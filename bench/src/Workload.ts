@@ -143,6 +143,11 @@ export interface Workload {
    * so the SQLite sizes would take many minutes.
    */
   readonly postgres?: { readonly full: Params; readonly quick: Params }
+  /**
+   * The sizes on the baselines that have no state cache (`bare`, `lean`, `naive`), when they differ: each of their
+   * commands reads its whole stream.
+   */
+  readonly uncached?: { readonly full: Params; readonly quick: Params }
   /** The stores it runs on. */
   readonly stores: ReadonlyArray<StoreName>
   /** After the last repetition, the worker measures the memory the store retains and the JSON size of its events. */
@@ -280,14 +285,20 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
     stores: ["sqlite", "memory"]
   },
   // Chronicle's handler keeps the states of the streams it handled (its state cache), so `handle` runs warm: a command
-  // reads only what its stream gained since. The baselines have no cache: each command loads its whole stream.
+  // reads only what its stream gained since; a repetition is as long as append-single's, so that it measures the
+  // handler warmed up rather than the young generation regrowing after the collection before it. The baselines have
+  // no cache: each command loads its whole stream (streams reach 100 events either way), so they take a tenth.
   handle: {
     name: "handle",
-    description: "CommandHandler round trips (load, decide, append): 10,000 deposits over 100 open bank accounts",
+    description: "CommandHandler round trips (load, decide, append): 100,000 deposits over 1,000 open bank accounts",
     fresh: true,
     bulkSetup: false,
-    full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
-    quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 },
+    full: { ...base, events: 100_000, streams: 1_000, batch: 1, repetitions: 3 },
+    quick: { ...base, events: 10_000, streams: 1_000, batch: 1, repetitions: 2 },
+    uncached: {
+      full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
+      quick: { ...base, events: 1_000, streams: 100, batch: 1, repetitions: 2 }
+    },
     stores: embeddedStores
   },
   // Each command loads its whole stream (50 events on average), so a repetition is slow: 3 keep the run short.
@@ -477,13 +488,21 @@ export const httpWorkloads: ReadonlyArray<WorkloadName> = [
 export const eventsPerRead = 100
 
 /**
- * The sizes of a workload on a store: its PostgreSQL sizes on the PostgreSQL stores, when it has them.
+ * The sizes of a workload on a store: its PostgreSQL sizes on the PostgreSQL stores, and its sizes without a state
+ * cache on the baselines, when it has them.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const sizes = (workload: Workload, store: StoreName): { readonly full: Params; readonly quick: Params } =>
-  onPostgres(store) && workload.postgres !== undefined ? workload.postgres : workload
+  onPostgres(store) && workload.postgres !== undefined
+    ? workload.postgres
+    : uncachedStores.includes(store) && workload.uncached !== undefined
+      ? workload.uncached
+      : workload
+
+/** The baselines without a state cache. */
+const uncachedStores: ReadonlyArray<StoreName> = ["bare", "lean", "naive"]
 
 /**
  * How many processes `append-processes` runs.
