@@ -59,9 +59,10 @@ const preparedStatements = (db: Sqlite.Database): SyncSql => {
     return statement
   }
   return {
-    rows: (text, params) => prepare(arrays, text, "arrays").all(...params) as ReadonlyArray<ReadonlyArray<unknown>>,
-    value: (text, params) => prepare(values, text, "values").get(...params),
-    insert: (text, params) => Number(prepare(runs, text, "run").run(...params).lastInsertRowid),
+    // An array binds its elements as the anonymous parameters, without spreading a batch's 900 into arguments.
+    rows: (text, params) => prepare(arrays, text, "arrays").all(params) as ReadonlyArray<ReadonlyArray<unknown>>,
+    value: (text, params) => prepare(values, text, "values").get(params),
+    insert: (text, params) => Number(prepare(runs, text, "run").run(params).lastInsertRowid),
     exec: (text) => {
       prepare(runs, text, "run").run()
     }
