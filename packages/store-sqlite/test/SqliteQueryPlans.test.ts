@@ -31,49 +31,51 @@ const planOf = (file: string, filter: StorageEngine.EventFilter) => {
 const scansEvents = (plan: ReadonlyArray<string>) => plan.some((detail) => /^SCAN chronicle_events\b/.test(detail))
 
 describe("SQLite filtered reads use the indexes", () => {
-  it.scoped("by tag: the tags' primary key; by type: the type index and the newest positions; no scan of the events", () =>
-    Effect.gen(function* () {
-      const file = path.join(yield* tempDir("plans"), "plans.db")
-      yield* Effect.gen(function* () {
-        for (let n = 0; n < 20; n++) {
-          yield* EventStore.append(
-            `Plan-${n}`,
-            Array.from({ length: 10 }, (_, i) => ({ type: `T${i}`, data: { i }, tags: [`t:${n}`, `u:${i}`] }))
-          )
-        }
-      }).pipe(Effect.provide(SqliteEventStore.layer({ filename: file })))
+  it.scoped(
+    "by tag: the tags' primary key; by type: the type index and the newest positions; no scan of the events",
+    () =>
+      Effect.gen(function* () {
+        const file = path.join(yield* tempDir("plans"), "plans.db")
+        yield* Effect.gen(function* () {
+          for (let n = 0; n < 20; n++) {
+            yield* EventStore.append(
+              `Plan-${n}`,
+              Array.from({ length: 10 }, (_, i) => ({ type: `T${i}`, data: { i }, tags: [`t:${n}`, `u:${i}`] }))
+            )
+          }
+        }).pipe(Effect.provide(SqliteEventStore.layer({ filename: file })))
 
-      const byTag = planOf(file, { query: Query.item({ tags: ["t:3"] }) })
-      assert.isTrue(
-        byTag.some((d) => /^SEARCH \w+ USING PRIMARY KEY \(tag=\? AND position>\? AND position<\?\)/.test(d)),
-        byTag.join("\n")
-      )
-      assert.isFalse(scansEvents(byTag), byTag.join("\n"))
+        const byTag = planOf(file, { query: Query.item({ tags: ["t:3"] }) })
+        assert.isTrue(
+          byTag.some((d) => /^SEARCH \w+ USING PRIMARY KEY \(tag=\? AND position>\? AND position<\?\)/.test(d)),
+          byTag.join("\n")
+        )
+        assert.isFalse(scansEvents(byTag), byTag.join("\n"))
 
-      const twoTags = planOf(file, { query: Query.item({ tags: ["t:3", "u:4"], types: ["T4"] }) })
-      assert.isTrue(
-        twoTags.some((d) => /USING PRIMARY KEY \(tag=/.test(d)),
-        twoTags.join("\n")
-      )
-      assert.isFalse(scansEvents(twoTags), twoTags.join("\n"))
+        const twoTags = planOf(file, { query: Query.item({ tags: ["t:3", "u:4"], types: ["T4"] }) })
+        assert.isTrue(
+          twoTags.some((d) => /USING PRIMARY KEY \(tag=/.test(d)),
+          twoTags.join("\n")
+        )
+        assert.isFalse(scansEvents(twoTags), twoTags.join("\n"))
 
-      const byType = planOf(file, { query: Query.item({ types: ["T2", "T5"] }) })
-      // The type index's runs by its primary key, the newest events (not in a run yet) by a range of positions.
-      assert.isTrue(
-        byType.some((d) => /SEARCH chronicle_events_types USING PRIMARY KEY \(type=\? AND position>\?/.test(d)),
-        byType.join("\n")
-      )
-      assert.isTrue(
-        byType.some((d) => /SEARCH chronicle_events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/.test(d)),
-        byType.join("\n")
-      )
-      assert.isFalse(scansEvents(byType), byType.join("\n"))
+        const byType = planOf(file, { query: Query.item({ types: ["T2", "T5"] }) })
+        // The type index's runs by its primary key, the newest events (not in a run yet) by a range of positions.
+        assert.isTrue(
+          byType.some((d) => /SEARCH chronicle_events_types USING PRIMARY KEY \(type=\? AND position>\?/.test(d)),
+          byType.join("\n")
+        )
+        assert.isTrue(
+          byType.some((d) => /SEARCH chronicle_events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/.test(d)),
+          byType.join("\n")
+        )
+        assert.isFalse(scansEvents(byType), byType.join("\n"))
 
-      const category = planOf(file, { category: "Plan-1" })
-      assert.isTrue(
-        category.some((d) => /SEARCH chronicle_events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/.test(d)),
-        category.join("\n")
-      )
-    })
+        const category = planOf(file, { category: "Plan-1" })
+        assert.isTrue(
+          category.some((d) => /SEARCH chronicle_events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/.test(d)),
+          category.join("\n")
+        )
+      })
   )
 })

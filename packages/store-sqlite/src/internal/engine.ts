@@ -60,7 +60,8 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
     for (let start = 0; start < events.length; start += maxRowsPerInsert) {
       const rows = Math.min(maxRowsPerInsert, events.length - start)
       const params: Array<unknown> = new Array(rows * rowWidth)
-      for (let i = 0; i < rows; i++) writeRow(params, i * rowWidth, streamId, events[start + i]!, current + start + i + 1)
+      for (let i = 0; i < rows; i++)
+        writeRow(params, i * rowWidth, streamId, events[start + i]!, current + start + i + 1)
       const first = db.insert(schema.insertRows(rows), params) - rows + 1
       for (let i = 0; i < rows; i++) positions[start + i] = PositionEncoding.fromCounter(first + i)
     }
