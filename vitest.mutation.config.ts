@@ -24,9 +24,11 @@ export default defineConfig({
         extends: "packages/store-sqlite/vitest.config.ts",
         test: { root: "packages/store-sqlite", include: sqliteInProcess.map((file) => `test/${file}`) }
       },
+      // Not extending the bin's config: a project's `extends` adds to its arrays, so its global setups (a PostgreSQL
+      // server and the bin's bundle, which this test needs neither of) would run at every test runner's start.
       {
-        extends: "packages/cli/vitest.config.ts",
-        test: { root: "packages/cli", include: ["test/ExportFormat.test.ts"], globalSetup: [] }
+        extends: "vitest.shared.ts",
+        test: { name: "@chronicle/cli", root: "packages/cli", include: ["test/ExportFormat.test.ts"] }
       }
     ]
   }

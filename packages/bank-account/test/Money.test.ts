@@ -103,4 +103,27 @@ describe("Money", () => {
     assert.strictEqual(Money.format(cents(-5)), "-$0.05")
     assert.strictEqual(Money.format(cents(Number.MAX_SAFE_INTEGER)), "$90,071,992,547,409.91")
   })
+
+  it("errors say what went wrong, with the amounts involved", () => {
+    assert.strictEqual(
+      new Money.InvalidAmount({ amount: "100", reason: "the amount is not a number" }).message,
+      'Invalid amount "100": the amount is not a number'
+    )
+    assert.strictEqual(
+      new Money.InvalidAmount({ amount: 1.5, reason: "the amount must be a whole number of minor units (cents)" })
+        .message,
+      "Invalid amount 1.5: the amount must be a whole number of minor units (cents)"
+    )
+    assert.strictEqual(
+      new Money.BalanceOverflow({ balance: cents(5), amount: cents(7) }).message,
+      `Adding 7 to a balance of 5 would pass the largest exact amount (${Number.MAX_SAFE_INTEGER})`
+    )
+    const decode = Schema.decodeUnknownEither(Money.Money)
+    const fraction = decode(1.5)
+    assert.isTrue(
+      Either.isLeft(fraction) && fraction.left.message === "money must be a safe integer number of minor units"
+    )
+    const text = decode("1")
+    assert.isTrue(Either.isLeft(text) && text.left.message.startsWith("Money\n"))
+  })
 })

@@ -107,7 +107,8 @@ export const make = <E extends { readonly _tag: string }, I extends { readonly _
 ): EventCodec<E> => {
   const encodeEvent = Schema.encodeEither(schema)
   const decodeEvent = Schema.decodeUnknownEither(schema)
-  // Each member of the union decodes and encodes on its own, found by tag: a third cheaper than the union's search.
+  // Each member of the union decodes and encodes on its own, found by tag: a third cheaper than the union's search. A
+  // tag two members share (two shapes of one event) is left to the union, which tries both.
   const members = new Map<
     string,
     {
@@ -115,9 +116,20 @@ export const make = <E extends { readonly _tag: string }, I extends { readonly _
       readonly encode: (event: E) => Either.Either<I, ParseResult.ParseError>
     }
   >()
+  const shared = new Set<string>()
+  // Stryker disable next-line ArrayDeclaration,BlockStatement: the decoders by tag only save time (the union, which
+  // every tag without one goes to, decodes and encodes the same).
   for (const ast of SchemaAST.isUnion(schema.ast) ? schema.ast.types : [schema.ast]) {
     const [tag, ...more] = tagsOf(ast)
-    if (tag === undefined || more.length > 0 || members.has(tag)) continue
+    if (tag === undefined || shared.has(tag)) continue
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a member of several tags decodes each of them,
+    // so it could stand under its first tag as well; left to the union, it only costs time.
+    if (more.length > 0) continue
+    if (members.has(tag)) {
+      members.delete(tag)
+      shared.add(tag)
+      continue
+    }
     const member = Schema.make<E, I, never>(ast)
     members.set(tag, { decode: Schema.decodeUnknownEither(member), encode: Schema.encodeEither(member) })
   }
