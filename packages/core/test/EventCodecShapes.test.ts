@@ -2,15 +2,15 @@ import { EventCodec, Position, type RecordedEvent, type StreamId } from "@chroni
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Schema, Stream } from "effect"
 
+/** The envelope every recorded event of these tests shares. */
+const envelope = { streamId: "shapes-1" as StreamId.StreamId, position: Position.start, metadata: {}, tags: [] }
+
 const recorded = (type: string, data: unknown, version = 1): RecordedEvent.RecordedEvent => ({
+  ...envelope,
   id: crypto.randomUUID(),
-  streamId: "shapes-1" as StreamId.StreamId,
   version,
-  position: Position.start,
   type,
   data,
-  metadata: {},
-  tags: [],
   recordedAt: new Date(0)
 })
 

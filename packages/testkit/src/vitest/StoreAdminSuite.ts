@@ -78,13 +78,15 @@ export const storeAdminSuite = <E>(name: string, storeLayer: Layer.Layer<Service
         const type = `Counted-${crypto.randomUUID()}`
         yield* EventStore.append(a, [...increments(3), { type, data: { x: 1 } }])
         const last = yield* EventStore.append(b, [{ type, data: { x: 2 } }])
+        // Imported times in no order: the earliest and the latest are neither the first nor the last written.
         yield* StoreAdmin.importEvents([
+          ...imported(uniqueStream("stats-late"), 1, { at: Date.UTC(2100, 0, 1) }),
           ...imported(uniqueStream("stats-early"), 1, { at: Date.UTC(1950, 0, 1) }),
-          ...imported(uniqueStream("stats-late"), 1, { at: Date.UTC(2100, 0, 1) })
+          ...imported(uniqueStream("stats-between"), 1, { at: Date.UTC(2000, 0, 1) })
         ])
         const stats = yield* StoreAdmin.stats
-        assert.strictEqual(stats.events, before.events + 7)
-        assert.strictEqual(stats.streams, before.streams + 4)
+        assert.strictEqual(stats.events, before.events + 8)
+        assert.strictEqual(stats.streams, before.streams + 5)
         assert.strictEqual(
           stats.eventTypes.reduce((sum, t) => sum + t.count, 0),
           stats.events
@@ -251,7 +253,14 @@ export const storeAdminSuite = <E>(name: string, storeLayer: Layer.Layer<Service
           // a gap: version 4 of a stream at version 2
           [...imported(fresh, 3), ...imported(taken, 1, { from: 4 })],
           // a gap in a new stream
-          imported(uniqueStream("gap"), 2, { from: 3 })
+          imported(uniqueStream("gap"), 2, { from: 3 }),
+          // after two runs of one stream, with another stream's between them
+          [
+            ...imported(fresh, 2),
+            ...imported(uniqueStream("between"), 1),
+            ...imported(fresh, 1, { from: 3 }),
+            ...imported(taken, 1, { from: 2 })
+          ]
         ]
         for (const events of conflicts) {
           const error = yield* Effect.flip(StoreAdmin.importEvents(events))
