@@ -36,6 +36,18 @@ describe("Position", () => {
       assert.isTrue(Either.isLeft(decode(bad)), bad)
     }
     assert.isTrue(Either.isLeft(decode(42)))
+    // Only text is read: a number or an object whose text would match is not a position.
+    for (const notText of [42, null, { toString: () => "42" }]) {
+      assert.isUndefined(Position.parse(notText as unknown as string), String(notText))
+    }
+  })
+
+  it("says what a position's text is when it reads something else", () => {
+    const failed = decode("1:2:3")
+    assert.isTrue(Either.isLeft(failed))
+    if (Either.isLeft(failed)) {
+      assert.include(failed.left.message, 'a position is a whole number or two joined by ":" (got "1:2:3")')
+    }
   })
 
   it("sorts the global order: start first, counters by number (not by text), pairs after", () => {
