@@ -1,28 +1,8 @@
-import { ExpectedVersion, type StreamId } from "@chronicle/core"
-import { AppendRule, PositionEncoding, type StorageEngine } from "@chronicle/core/engine"
+import { ExpectedVersion } from "@chronicle/core"
+import { AppendRule, PositionEncoding } from "@chronicle/core/engine"
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
-
-const streamId = "rule-stream" as StreamId.StreamId
-
-type Prepared = StorageEngine.PreparedEvent
-
-const prepared = (by: number, id?: string): Prepared => ({
-  id: id ?? crypto.randomUUID(),
-  idProvided: id !== undefined,
-  type: "Incremented",
-  data: { by },
-  metadata: {},
-  dataJson: JSON.stringify({ by }),
-  metadataJson: "{}",
-  tags: [],
-  recordedAt: 0
-})
-
-const request = (
-  events: ReadonlyArray<Prepared>,
-  expectedVersion: ExpectedVersion.ExpectedVersion
-): StorageEngine.AppendRequest => ({ streamId, events, expectedVersion })
+import { type Prepared, prepared, request, stored, streamId } from "./fixtures/appendRule.js"
 
 /** A stream as the rule sees it: what an engine would have stored, written only when the rule said `Write`. */
 interface Model {
@@ -178,14 +158,6 @@ describe("AppendRule.decide", () => {
 })
 
 describe("AppendRule.decideImport", () => {
-  const stored = (events: ReadonlyArray<Prepared>, from = 1): ReadonlyArray<AppendRule.StoredEvent> =>
-    events.map((e, i) => ({
-      id: e.id,
-      version: from + i,
-      position: PositionEncoding.fromCounter(from + i),
-      type: e.type,
-      data: JSON.parse(e.dataJson)
-    }))
   const run = (events: ReadonlyArray<Prepared>, firstVersion = 1): AppendRule.ImportRun => ({
     streamId,
     firstVersion,
