@@ -80,6 +80,35 @@ describe("CommandHandler conflicts", () => {
     })
   )
 
+  it.effect("the events folded in at a conflict are cached: a decision to write nothing leaves the cache current", () =>
+    Effect.gen(function* () {
+      const backing = yield* InMemoryEventStore.make
+      const id = `conflict-cached-${crypto.randomUUID()}`
+      const spy = switchable(backing)
+      // Adds `by` unless the total would pass `cap`.
+      const capped = Decider.make<{ readonly by: number; readonly cap: number }, typeof Added.Type, number>({
+        initialState: 0,
+        decide: (command, total) =>
+          Either.right(total + command.by > command.cap ? [] : [{ _tag: "Added", by: command.by }]),
+        evolve: (total, event) => total + event.by
+      })
+      const handler = CommandHandler.make({ decider: capped, codec })
+      const handle = (by: number) =>
+        Effect.provideService(handler.handle(id, { by, cap: 10 }), EventStore.EventStore, spy.store)
+      yield* handle(1)
+      spy.takeRead()
+      // Another writer: the cached state (1 at version 1) is now 5 events behind.
+      yield* backing.append(id, added(5))
+      const refused = yield* handle(5)
+      assert.deepStrictEqual([refused.events.length, refused.state, refused.version], [0, 6, 6])
+      assert.strictEqual(spy.takeRead(), 5)
+      // The next command is decided on the cached 6 at version 6: appended at once, nothing read again.
+      const next = yield* handle(1)
+      assert.deepStrictEqual([next.state, next.version], [7, 7])
+      assert.strictEqual(spy.takeRead(), 0)
+    })
+  )
+
   it.effect("a stream that went back (its store restored from an older backup) is loaded afresh", () =>
     Effect.gen(function* () {
       const id = `restored-${crypto.randomUUID()}`
