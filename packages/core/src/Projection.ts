@@ -121,7 +121,7 @@ export const foldAt = <E extends { readonly _tag: string }, M>(
   options: { readonly codec: EventCodec<E>; readonly until?: Position.Position } & Fold<E, M>
 ): Effect.Effect<M, EventStore.ReadError, EventStore.EventStore> =>
   Effect.suspend(() => {
-    const invalid = checkPosition("position", options.until)
+    const invalid = checkPosition("until", options.until)
     if (invalid !== undefined) return Effect.fail(invalid)
     let model = options.initial
     const until = options.until

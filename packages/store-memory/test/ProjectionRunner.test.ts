@@ -24,6 +24,22 @@ const recording = Effect.gen(function* () {
 })
 
 describe("ProjectionRunner", () => {
+  it.effect("an in-memory projection starting `from` a position folds only the events after it", () =>
+    Effect.gen(function* () {
+      const appended = yield* EventStore.append(`from-${crypto.randomUUID()}`, counted(5))
+      const { model, projection } = yield* Projection.inMemory({
+        name: `from-${crypto.randomUUID()}`,
+        codec,
+        from: appended.positions[2]!,
+        initial: [] as ReadonlyArray<number>,
+        apply: (seen, event) => [...seen, event.data.n]
+      })
+      const done = yield* ProjectionRunner.catchUp(projection)
+      assert.deepStrictEqual(yield* model, [4, 5])
+      assert.strictEqual(done.processed, 2)
+    }).pipe(Effect.provide(stores))
+  )
+
   it.effect("reports progress after each page: position, head, events processed and their rate", () =>
     Effect.gen(function* () {
       const { projection } = yield* recording
