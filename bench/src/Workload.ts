@@ -286,14 +286,15 @@ export const workloads: Readonly<Record<WorkloadName, Workload>> = {
   },
   // Chronicle's handler keeps the states of the streams it handled (its state cache), so `handle` runs warm: a command
   // reads only what its stream gained since; a repetition is as long as append-single's, so that it measures the
-  // handler warmed up rather than the young generation regrowing after the collection before it. The baselines have
-  // no cache: each command loads its whole stream (streams reach 100 events either way), so they take a tenth.
+  // handler warmed up rather than the young generation regrowing after the collection before it, and there are as many
+  // (5) as append-single's, whose median it is compared with. The baselines have no cache: each command loads its whole
+  // stream (streams reach 100 events either way), so they take a tenth.
   handle: {
     name: "handle",
     description: "CommandHandler round trips (load, decide, append): 100,000 deposits over 1,000 open bank accounts",
     fresh: true,
     bulkSetup: false,
-    full: { ...base, events: 100_000, streams: 1_000, batch: 1, repetitions: 3 },
+    full: { ...base, events: 100_000, streams: 1_000, batch: 1, repetitions: 5 },
     quick: { ...base, events: 10_000, streams: 1_000, batch: 1, repetitions: 2 },
     uncached: {
       full: { ...base, events: 10_000, streams: 100, batch: 1, repetitions: 3 },
