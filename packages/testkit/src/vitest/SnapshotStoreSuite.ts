@@ -46,6 +46,19 @@ export const snapshotStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Snap
       })
     )
 
+    it.effect("a snapshot at the stored version replaces it (the same events under a new state schema)", () =>
+      Effect.gen(function* () {
+        const store = yield* SnapshotStore.SnapshotStore
+        const streamId = uniqueStream("same-version")
+        yield* store.save({ streamId, version: 7, schemaVersion: "v1", state: { total: 7 } })
+        yield* store.save({ streamId, version: 7, schemaVersion: "v2", state: { sum: 7, count: 7 } })
+        assert.deepStrictEqual(
+          yield* store.load(streamId),
+          Option.some({ streamId, version: 7, schemaVersion: "v2", state: { sum: 7, count: 7 } })
+        )
+      })
+    )
+
     it.effect("delete removes a stream's snapshot, and an older one can be saved after it", () =>
       Effect.gen(function* () {
         const store = yield* SnapshotStore.SnapshotStore
@@ -73,7 +86,12 @@ export const snapshotStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Snap
         const streamId = uniqueStream("bad-state")
         yield* store.save({ streamId, version: 1, schemaVersion: "v1", state: { ok: true } })
         const error = yield* Effect.flip(store.save({ streamId, version: 2, schemaVersion: "v1", state: { n: 1n } }))
-        assert.strictEqual(error._tag, "StorageError")
+        assert.deepStrictEqual([error._tag, error.operation], ["StorageError", "SnapshotStore.save"])
+        // States JSON has no text for at all: the error says so.
+        for (const state of [undefined, () => 1, Symbol("state")]) {
+          const none = yield* Effect.flip(store.save({ streamId, version: 3, schemaVersion: "v1", state }))
+          assert.strictEqual(none.message, "Storage failure in SnapshotStore.save: the state has no JSON form")
+        }
         assert.deepStrictEqual(
           Option.map(yield* store.load(streamId), (s) => s.version),
           Option.some(1)
