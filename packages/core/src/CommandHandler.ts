@@ -109,8 +109,8 @@ export interface Options<C, E extends { readonly _tag: string }, S, Err> {
 }
 
 /**
- * State cache settings: how many streams to keep per store (least recently used go first), and for how long an entry
- * may be used before the stream is loaded afresh (no limit by default).
+ * State cache settings: how many streams to keep per store (least recently used go first; at least one), and for how
+ * long an entry may be used before the stream is loaded afresh (no limit by default).
  *
  * @since 0.1.0
  * @category models

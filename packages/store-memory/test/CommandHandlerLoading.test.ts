@@ -46,4 +46,63 @@ describe("CommandHandler loading", () => {
       )
     }).pipe(Effect.provide(stores))
   )
+
+  it.effect("a store whose fold hands it an empty page loads as any other", () =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      // A fold that starts with an empty page, as a store may when a page holds nothing.
+      const emptyFirst: EventStore.EventStore["Type"] = {
+        ...store,
+        foldStream: (id, initial, step, options) =>
+          Either.match(step(initial, []), {
+            onLeft: (error) => Effect.fail(error),
+            onRight: (state) => store.foldStream(id, state, step, options)
+          })
+      }
+      const handler = CommandHandler.make({ decider: counter, codec, cache: false })
+      const id = `empty-page-${crypto.randomUUID()}`
+      const load = Effect.provideService(handler.load(id), EventStore.EventStore, emptyFirst)
+      assert.deepStrictEqual(yield* load, { state: 0, version: 0 })
+      yield* EventStore.append(id, [
+        { type: "Added", data: { by: 2 } },
+        { type: "Added", data: { by: 3 } }
+      ])
+      assert.deepStrictEqual(yield* load, { state: 5, version: 2 })
+    }).pipe(Effect.provide(stores))
+  )
+
+  it.effect("loading from a snapshot asks for the stream's version only when no event follows the snapshot", () =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      let versionQueries = 0
+      const counting: EventStore.EventStore["Type"] = {
+        ...store,
+        streamVersion: (id) =>
+          Effect.zipRight(
+            Effect.sync(() => versionQueries++),
+            store.streamVersion(id)
+          )
+      }
+      const handler = CommandHandler.make({
+        decider: counter,
+        codec,
+        cache: false,
+        snapshots: { schema: Schema.Number, policy: SnapshotStore.every(2) }
+      })
+      const id = `snapshot-version-${crypto.randomUUID()}`
+      const run = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        Effect.provideService(effect, EventStore.EventStore, counting)
+      yield* run(handler.handle(id, { by: 1 }))
+      yield* run(handler.handle(id, { by: 2 }))
+      yield* run(handler.handle(id, { by: 3 }))
+      versionQueries = 0
+      // The snapshot is at 2 and an event follows it: that event proves the stream reached the snapshot.
+      assert.deepStrictEqual(yield* run(handler.load(id)), { state: 6, version: 3 })
+      assert.strictEqual(versionQueries, 0)
+      // At the stream's head, nothing follows: one query tells a snapshot at the head from one ahead of its stream.
+      yield* run(handler.snapshot(id))
+      assert.deepStrictEqual(yield* run(handler.load(id)), { state: 6, version: 3 })
+      assert.strictEqual(versionQueries, 1)
+    }).pipe(Effect.provide(stores))
+  )
 })

@@ -115,6 +115,8 @@ export const make = <C, E extends { readonly _tag: string }, S, Err>(settings: S
             : foldAfterSnapshot(streamId, snapshot.value, snapshots)
         )
 
+  // Stryker disable next-line ConditionalExpression: only saves reading the clock; an entry without a time to live
+  // never expires, whatever time it was stored at.
   const timed = options !== false && options?.timeToLive !== undefined
   const timeOf = (clock: Clock.Clock) => (timed ? clock.unsafeCurrentTimeMillis() : 0)
 

@@ -161,6 +161,20 @@ export const handlerCases = (it: It) => {
       assert.strictEqual(yield* reads(single.load(b)), 4)
       // One stream fits: loading b pushed a out.
       assert.strictEqual(yield* reads(single.load(a)), 3)
+      // Two fit; a capacity below one keeps one all the same.
+      const pair = CommandHandler.make({ decider: counter, codec, cache: { capacity: 2 } })
+      const none = CommandHandler.make({ decider: counter, codec, cache: { capacity: 0 } })
+      assert.deepStrictEqual(
+        [
+          yield* reads(pair.load(a)),
+          yield* reads(pair.load(b)),
+          yield* reads(pair.load(a)),
+          yield* reads(pair.load(b)),
+          yield* reads(none.load(a)),
+          yield* reads(none.load(a))
+        ],
+        [3, 4, 0, 0, 3, 0]
+      )
       assert.strictEqual(yield* reads(brief.load(b)), 4)
       yield* TestClock.adjust("59 seconds")
       assert.strictEqual(yield* reads(brief.load(b)), 0)
