@@ -50,6 +50,17 @@ describe("Position", () => {
     }
   })
 
+  it("names its schemas in what they say: a value that is no position, text that is none", () => {
+    const value = Schema.decodeUnknownEither(Position.PositionSchema)("x")
+    assert.deepStrictEqual(Either.isLeft(value) ? value.left.message : value, 'Expected Position, actual "x"')
+    const text = decode(7)
+    assert.isTrue(Either.isLeft(text) && text.left.message.startsWith("PositionFromString\n"))
+    assert.deepStrictEqual(
+      [String(Position.PositionSchema), String(Position.FromString)],
+      ["Position", "PositionFromString"]
+    )
+  })
+
   it("sorts the global order: start first, counters by number (not by text), pairs after", () => {
     const texts = ["10", "9", "0", "2:1", "1:9", "1:10", "100"]
     const sorted = Arr.sort(
