@@ -50,9 +50,6 @@ export default {
   // Vitest compiles without type checks: only the mutated files need Stryker's edits (and their modes kept).
   disableTypeChecks: false,
   timeoutMS: 10_000,
-  // Static mutants (code that runs once, when its module loads: schema annotations, module-level constants) cannot be
-  // switched on by the vitest runner for one run, so they would survive whatever the tests do: left out of the score.
-  ignoreStatic: true,
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
