@@ -104,6 +104,16 @@ describe("Money", () => {
     assert.strictEqual(Money.format(cents(Number.MAX_SAFE_INTEGER)), "$90,071,992,547,409.91")
   })
 
+  it("errors are schemas named by the package, as their descriptions show", () => {
+    assert.deepStrictEqual(
+      [String(Money.InvalidAmount), String(Money.BalanceOverflow)],
+      [
+        "(@chronicle/bank-account/InvalidAmount (Encoded side) <-> @chronicle/bank-account/InvalidAmount)",
+        "(@chronicle/bank-account/BalanceOverflow (Encoded side) <-> @chronicle/bank-account/BalanceOverflow)"
+      ]
+    )
+  })
+
   it("errors say what went wrong, with the amounts involved", () => {
     assert.strictEqual(
       new Money.InvalidAmount({ amount: "100", reason: "the amount is not a number" }).message,
