@@ -76,11 +76,40 @@ describe("AppendRule.decideImport: where and why a run conflicts", () => {
     })
   })
 
+  it("the run's events stored in its order but at later versions: the first, stored at another version", () => {
+    // The stream holds two other events, then a at version 3 and b at 4; the run says a is version 1.
+    const facts = { version: 4, stored: stored(events.slice(0, 2), 3) }
+    assert.deepStrictEqual(conflict({ streamId, firstVersion: 1, events: events.slice(0, 2) }, facts), {
+      version: 1,
+      eventId: a,
+      reason: "the event id is stored in the stream at another version"
+    })
+  })
+
   it("a stored event of the run with another type", () => {
     const facts = { version: 1, stored: stored([prepared(1, a, "Decremented")]) }
     assert.deepStrictEqual(conflict({ streamId, firstVersion: 1, events }, facts), {
       version: 1,
       eventId: a,
+      reason: "the same id was stored with a different payload"
+    })
+  })
+
+  it("a stored part that holds the run's first events and then another: the first event not stored, at its version", () => {
+    // The stream holds a at version 1, and at version 2 an event that is not b.
+    const facts = { version: 2, stored: stored([events[0]!], 1) }
+    assert.deepStrictEqual(conflict({ streamId, firstVersion: 1, events: events.slice(0, 2) }, facts), {
+      version: 2,
+      eventId: b,
+      reason: "the stream holds another event at version 2"
+    })
+  })
+
+  it("a stored part that matches the run up to an event stored with other data: that event", () => {
+    const facts = { version: 3, stored: stored([events[0]!, events[1]!, prepared(30, c)], 1) }
+    assert.deepStrictEqual(conflict({ streamId, firstVersion: 1, events }, facts), {
+      version: 3,
+      eventId: c,
       reason: "the same id was stored with a different payload"
     })
   })
