@@ -1,7 +1,7 @@
 import { BankAccount, Money } from "@chronicle/bank-account"
 import { DeciderSpec } from "@chronicle/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { Option } from "effect"
+import { Either, Option } from "effect"
 
 const spec = DeciderSpec.make(BankAccount.decider)
 const cents = Money.unsafeMake
@@ -227,5 +227,70 @@ describe("BankAccount.evolve", () => {
     assert.strictEqual(BankAccount.evolve(BankAccount.initialState, deposited(5, 5)), BankAccount.initialState)
     const active = BankAccount.evolve(BankAccount.initialState, opened)
     assert.strictEqual(BankAccount.evolve(active, opened), active)
+  })
+})
+
+describe("BankAccount.decide on input that is not what its type says", () => {
+  const decideRaw = (command: unknown, events: ReadonlyArray<BankAccount.Event> = []) =>
+    BankAccount.decide(command as BankAccount.Command, events.reduce(BankAccount.evolve, BankAccount.initialState))
+  const opening = { _tag: "OpenAccount", accountId: "ACC-9", ownerName: "Ann", openedAt }
+
+  it("names the field of an opening that is not text, or blank", () => {
+    assert.deepStrictEqual(
+      decideRaw({ ...opening, accountId: 42 }),
+      Either.left(new BankAccount.InvalidAccountId({ accountId: "42", reason: "the account id must be text" }))
+    )
+    assert.deepStrictEqual(
+      decideRaw({ ...opening, ownerName: 7 }),
+      Either.left(new BankAccount.InvalidOwnerName({ ownerName: "7", reason: "the owner name must be text" }))
+    )
+    for (const [field, value] of [
+      ["customerId", " "],
+      ["customerId", 5],
+      ["accountNumber", ""],
+      ["accountNumber", null]
+    ] as const) {
+      assert.deepStrictEqual(
+        decideRaw({ ...opening, [field]: value }),
+        Either.left(new BankAccount.InvalidCommand({ reason: `the ${field} must be non-blank text` })),
+        `${field}: ${String(value)}`
+      )
+    }
+  })
+
+  it("refuses a closing whose reason is not text", () => {
+    assert.deepStrictEqual(
+      decideRaw({ _tag: "CloseAccount", reason: 5, closedAt }, [opened]),
+      Either.left(new BankAccount.InvalidCommand({ reason: "the reason must be text" }))
+    )
+  })
+
+  it("refuses what is no command, naming it (an unknown tag cut to 80 characters)", () => {
+    assert.deepStrictEqual(
+      decideRaw(null),
+      Either.left(new BankAccount.InvalidCommand({ reason: "a command must be an object, not null" }))
+    )
+    assert.deepStrictEqual(
+      decideRaw({ _tag: "Fly" }),
+      Either.left(new BankAccount.InvalidCommand({ reason: 'unknown command "Fly"' }))
+    )
+    assert.deepStrictEqual(
+      decideRaw({ _tag: "x".repeat(100) }),
+      Either.left(new BankAccount.InvalidCommand({ reason: `unknown command "${"x".repeat(80)}"` }))
+    )
+  })
+})
+
+describe("BankAccount service", () => {
+  it("is keyed by the package-qualified name, so two copies of the package provide one service", () => {
+    assert.strictEqual(BankAccount.BankAccount.key, "@chronicle/bank-account/BankAccount")
+  })
+})
+
+describe("BankAccount.accountIdOf", () => {
+  it("reads only ids that start with the prefix and go on past it", () => {
+    assert.deepStrictEqual(BankAccount.accountIdOf("Order-1234567890"), Option.none())
+    assert.deepStrictEqual(BankAccount.accountIdOf("Order-BankAccount-"), Option.none())
+    assert.deepStrictEqual(BankAccount.accountIdOf("BankAccount-BankAccount-"), Option.some("BankAccount-"))
   })
 })
