@@ -28,7 +28,11 @@ export default defineConfig({
       // server and the bin's bundle, which this test needs neither of) would run at every test runner's start.
       {
         extends: "vitest.shared.ts",
-        test: { name: "@chronicle/cli", root: "packages/cli", include: ["test/ExportFormat.test.ts", "test/ExportFormatEdges.test.ts"] }
+        test: {
+          name: "@chronicle/cli",
+          root: "packages/cli",
+          include: ["test/ExportFormat.test.ts", "test/ExportFormatEdges.test.ts"]
+        }
       }
     ]
   }
