@@ -1,17 +1,10 @@
-import { CommandHandler, Decider, EventCodec, EventStore } from "@chronicle/core"
+import { CommandHandler, Decider, EventStore } from "@chronicle/core"
 import { InMemoryEventStore } from "@chronicle/store-memory"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Schedule, Schema } from "effect"
+import { Effect, Either, Schedule } from "effect"
+import { type Added, codec, counter } from "./fixtures/counter.js"
 
-const Added = Schema.TaggedStruct("Added", { by: Schema.Number })
-const codec = EventCodec.make(Added)
 const added = (n: number) => Array.from({ length: n }, () => ({ type: "Added", data: { by: 1 } }))
-
-const counter = Decider.make<{ readonly by: number }, typeof Added.Type, number>({
-  initialState: 0,
-  decide: (command) => Either.right([{ _tag: "Added", by: command.by }]),
-  evolve: (total, event) => total + event.by
-})
 
 /**
  * An event store that forwards to `target` (which a test may swap, as when a store is restored from a backup), counts

@@ -1,15 +1,9 @@
-import { CommandHandler, Decider, EventCodec, EventStore, SnapshotStore } from "@chronicle/core"
+import { CommandHandler, EventStore, SnapshotStore } from "@chronicle/core"
 import { InMemoryEventStore, InMemorySnapshotStore } from "@chronicle/store-memory"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Layer, Option, Schema } from "effect"
+import { codec, counter } from "./fixtures/counter.js"
 
-const Added = Schema.TaggedStruct("Added", { by: Schema.Number })
-const codec = EventCodec.make(Added)
-const counter = Decider.make<{ readonly by: number }, typeof Added.Type, number>({
-  initialState: 0,
-  decide: (command) => Either.right([{ _tag: "Added", by: command.by }]),
-  evolve: (total, event) => total + event.by
-})
 const stores = Layer.merge(InMemoryEventStore.layer, InMemorySnapshotStore.layer)
 
 describe("CommandHandler loading", () => {

@@ -1,18 +1,11 @@
-import { CommandHandler, Decider, EventCodec, EventStore, SnapshotStore, StorageError } from "@chronicle/core"
+import { CommandHandler, EventStore, SnapshotStore, StorageError } from "@chronicle/core"
 import { InMemoryEventStore, InMemorySnapshotStore } from "@chronicle/store-memory"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Layer, Logger, LogLevel, Option, Schema } from "effect"
+import { Effect, Layer, Logger, LogLevel, Option, Schema } from "effect"
+import { codec, counter } from "./fixtures/counter.js"
 
 // A snapshot is only a cache: a snapshot store that fails, or a state its schema cannot encode, costs a replay or a
 // missing snapshot and a warning naming the stream — never a failed command or a wrong state.
-
-const Added = Schema.TaggedStruct("Added", { by: Schema.Number })
-const codec = EventCodec.make(Added)
-const counter = Decider.make<{ readonly by: number }, typeof Added.Type, number>({
-  initialState: 0,
-  decide: (command) => Either.right([{ _tag: "Added", by: command.by }]),
-  evolve: (total, event) => total + event.by
-})
 
 type Operation = "load" | "save" | "delete"
 
