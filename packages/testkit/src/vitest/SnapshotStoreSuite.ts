@@ -87,7 +87,7 @@ export const snapshotStoreSuite = <E>(name: string, storeLayer: Layer.Layer<Snap
         yield* store.save({ streamId, version: 1, schemaVersion: "v1", state: { ok: true } })
         const error = yield* Effect.flip(store.save({ streamId, version: 2, schemaVersion: "v1", state: { n: 1n } }))
         assert.deepStrictEqual([error._tag, error.operation], ["StorageError", "SnapshotStore.save"])
-        // States JSON has no text for at all: the error says so.
+        // States with no JSON text at all: the error says so.
         for (const state of [undefined, () => 1, Symbol("state")]) {
           const none = yield* Effect.flip(store.save({ streamId, version: 3, schemaVersion: "v1", state }))
           assert.strictEqual(none.message, "Storage failure in SnapshotStore.save: the state has no JSON form")
