@@ -40,6 +40,7 @@ export default {
     "packages/bank-account/src/BankAccount.ts",
     "packages/bank-account/src/Money.ts",
     "packages/sql/src/SqlEngine.ts",
+    "packages/store-postgres/src/internal/dialect.ts",
     "packages/cli/src/ExportFormat.ts"
   ],
   incremental: true,

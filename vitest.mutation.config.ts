@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config"
 
-// The tests `pnpm test:mutation` runs against each mutant: the kernel's packages and the tests of the SQLite store and
+// The tests `pnpm test:mutation` runs against each mutant: the kernel's packages and the tests of the SQL stores and
 // the bin that run in this process (a child process would run the code without the mutant, so those are left out).
 const sqliteInProcess = [
   "SqliteEventStore.test.ts",
@@ -10,6 +10,21 @@ const sqliteInProcess = [
   "SqliteProjections.test.ts",
   "SqliteSchema.test.ts",
   "SqliteStoreAdmin.test.ts"
+]
+
+// PostgreSQL's in-process tests, on one embedded server per test runner (started once, kept for all its mutants). Left
+// out besides the process tests: the 100,000-event loads, the query plans and the migration race, whose code paths the
+// conformance suite already runs, and which would make each surviving mutant cost a minute.
+const postgresInProcess = [
+  "PostgresConditions.test.ts",
+  "PostgresConnectionLoss.test.ts",
+  "PostgresEventStore.test.ts",
+  "PostgresEventStoreClient.test.ts",
+  "PostgresEventStoreOptions.test.ts",
+  "PostgresEventStoreRows.test.ts",
+  "PostgresOrdering.test.ts",
+  "PostgresSchema.test.ts",
+  "PostgresStoreAdmin.test.ts"
 ]
 
 export default defineConfig({
@@ -23,6 +38,10 @@ export default defineConfig({
       {
         extends: "packages/store-sqlite/vitest.config.ts",
         test: { root: "packages/store-sqlite", include: sqliteInProcess.map((file) => `test/${file}`) }
+      },
+      {
+        extends: "packages/store-postgres/vitest.config.ts",
+        test: { root: "packages/store-postgres", include: postgresInProcess.map((file) => `test/${file}`) }
       },
       // Not extending the bin's config: a project's `extends` adds to its arrays, so its global setups (a PostgreSQL
       // server and the bin's bundle, which this test needs neither of) would run at every test runner's start.
