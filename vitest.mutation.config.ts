@@ -9,6 +9,7 @@ const sqliteInProcess = [
   "SqliteHandlerLaws.test.ts",
   "SqliteProjections.test.ts",
   "SqliteSchema.test.ts",
+  "SqliteStorageFaults.test.ts",
   "SqliteStoreAdmin.test.ts"
 ]
 
@@ -24,6 +25,7 @@ const postgresInProcess = [
   "PostgresEventStoreRows.test.ts",
   "PostgresOrdering.test.ts",
   "PostgresSchema.test.ts",
+  "PostgresStorageFaults.test.ts",
   "PostgresStoreAdmin.test.ts"
 ]
 

@@ -27,7 +27,7 @@ import {
 import * as Position from "../Position.js"
 import type { Query } from "../Query.js"
 import type { NewEvent, RecordedEvent } from "../RecordedEvent.js"
-import type { StorageError } from "../StorageError.js"
+import { type StorageError, of as storageFault } from "../StorageError.js"
 import * as StreamId from "../StreamId.js"
 
 /**
@@ -321,7 +321,8 @@ export const toEventStore = (engine: StorageEngine): EventStore.EventStore["Type
       Effect.zipRight(
         failIfDefined(checkQuery("query", query) ?? checkReadOptions(options)),
         Effect.map(
-          engine.headPosition,
+          // The marker is the head: a fault reading it is the fault of this read.
+          Effect.mapError(engine.headPosition, (error) => storageFault("EventStore.read")(error.cause)),
           (marker): EventStore.QueryRead => ({ marker, events: pages(options, { query, until: marker }) })
         )
       )

@@ -159,11 +159,14 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
       SqlFault.fail("EventStore.streamVersion")
     )
 
-  const headPosition = Effect.catchTag(
-    access.read((db) => Either.right(EventRows.head(db.rows(...sql.headPosition), position))),
-    "SqlError",
-    SqlFault.fail("EventStore.headPosition")
-  )
+  /** The last position written, for the operation that reads it. */
+  const head = (operation: string) =>
+    Effect.catchTag(
+      access.read((db) => Either.right(EventRows.head(db.rows(...sql.headPosition), position))),
+      "SqlError",
+      SqlFault.fail(operation)
+    )
+  const headPosition = head("EventStore.headPosition")
 
   const listStreams = (range: AdminEngine.StreamsRange) =>
     Effect.catchTag(
@@ -230,7 +233,7 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
     listStreams,
     stats,
     // One writer at a time: commits come in position order, so the last committed event is the head.
-    lastCommitted: headPosition,
+    lastCommitted: head("StoreAdmin.lastCommitted"),
     countAfter,
     importRuns
   }
