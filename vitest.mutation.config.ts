@@ -19,6 +19,7 @@ const sqliteInProcess = [
 const postgresInProcess = [
   "PostgresConditions.test.ts",
   "PostgresConnectionLoss.test.ts",
+  "PostgresEngine.test.ts",
   "PostgresEventStore.test.ts",
   "PostgresEventStoreClient.test.ts",
   "PostgresEventStoreOptions.test.ts",

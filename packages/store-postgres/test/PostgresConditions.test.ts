@@ -195,6 +195,11 @@ describe("PostgreSQL conditional appends, interleaved", () => {
         )
       )
       assert.strictEqual(refused._tag, "InvalidArgument")
+      if (refused._tag === "InvalidArgument") {
+        assert.strictEqual(refused.argument, "condition")
+        assert.strictEqual(refused.value, JSON.stringify(condition.failIfEventsMatch.items))
+        assert.include(refused.reason, "must be the transaction's first write")
+      }
       assert.strictEqual(yield* store.streamVersion("second-a"), 0)
       // As the transaction's first write, it commits.
       yield* sql.withTransaction(store.append("second-b", claim("x"), { condition }))
