@@ -14,17 +14,21 @@ const sqliteInProcess = [
 ]
 
 // PostgreSQL's in-process tests, on one embedded server per test runner (started once, kept for all its mutants). Left
-// out besides the process tests: the 100,000-event loads, the query plans and the migration race, whose code paths the
-// conformance suite already runs, and which would make each surviving mutant cost a minute.
+// out besides the process tests: the projection suite and the handler laws (100,000-event loads; code paths the
+// conformance suite runs too), which would make each surviving mutant cost much longer.
 const postgresInProcess = [
+  "PostgresCheckpointsSnapshots.test.ts",
   "PostgresConditions.test.ts",
   "PostgresConnectionLoss.test.ts",
+  "PostgresDialect.test.ts",
   "PostgresEngine.test.ts",
   "PostgresEventStore.test.ts",
   "PostgresEventStoreClient.test.ts",
   "PostgresEventStoreOptions.test.ts",
   "PostgresEventStoreRows.test.ts",
+  "PostgresMigrations.test.ts",
   "PostgresOrdering.test.ts",
+  "PostgresQueryPlans.test.ts",
   "PostgresSchema.test.ts",
   "PostgresStorageFaults.test.ts",
   "PostgresStoreAdmin.test.ts"

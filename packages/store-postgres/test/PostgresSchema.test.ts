@@ -33,6 +33,20 @@ const tableNames = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   )
 )
 
+/** The indexes, triggers and functions of the public schema, by name: what a later migration finds by its name. */
+const schemaObjects = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.map(
+    sql<{ readonly kind: string; readonly name: string }>`
+      SELECT 'index' AS kind, indexname AS name FROM pg_indexes WHERE schemaname = 'public'
+      UNION ALL SELECT 'trigger', tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT t.tgisinternal
+      UNION ALL SELECT 'function', proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public'
+      ORDER BY 1, 2`,
+    (rows) => rows.map((r) => `${r.kind} ${r.name}`)
+  )
+)
+
 describe("PostgresSchema", () => {
   it.effect(
     "status on an empty database lists every migration as pending and creates nothing; migrate applies them",
@@ -54,6 +68,20 @@ describe("PostgresSchema", () => {
             ["snapshots", "chronicle_snapshots", [1]]
           ]
         )
+        assert.deepStrictEqual(yield* schemaObjects, [
+          "function chronicle_events_index_tags",
+          "index chronicle_checkpoints_migrations_pkey",
+          "index chronicle_checkpoints_pkey",
+          "index chronicle_events_pkey",
+          "index chronicle_events_stream_id_event_id_key",
+          "index chronicle_events_stream_id_version_key",
+          "index chronicle_events_tags_pkey",
+          "index chronicle_events_types",
+          "index chronicle_migrations_pkey",
+          "index chronicle_snapshots_migrations_pkey",
+          "index chronicle_snapshots_pkey",
+          "trigger chronicle_events_index_tags"
+        ])
         assert.deepStrictEqual(summary(yield* PostgresSchema.status()), [
           { kind: "events", exists: true, applied: [1, 2], pending: [] },
           { kind: "checkpoints", exists: true, applied: [1], pending: [] },
