@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
 // The tests `pnpm test:mutation` runs against each mutant: the kernel's packages and the tests of the SQL stores and
@@ -34,22 +35,25 @@ const postgresInProcess = [
   "PostgresStoreAdmin.test.ts"
 ]
 
+/** Switches static mutants on before a test file loads anything (see the file). */
+const activation = fileURLToPath(new URL("./scripts/vitest/StrykerStaticActivation.ts", import.meta.url))
+
+/** A package's test project (its own config), with the mutant switched on early; `test` narrows it. */
+const inPackage = (name: string, test: { readonly include?: ReadonlyArray<string> } = {}) => ({
+  extends: `packages/${name}/vitest.config.ts`,
+  test: { root: `packages/${name}`, setupFiles: [activation], ...test }
+})
+
 export default defineConfig({
   test: {
     projects: [
-      "packages/core/vitest.config.ts",
-      "packages/store-memory/vitest.config.ts",
-      "packages/bank-account/vitest.config.ts",
-      "packages/testkit/vitest.config.ts",
-      "packages/sql/vitest.config.ts",
-      {
-        extends: "packages/store-sqlite/vitest.config.ts",
-        test: { root: "packages/store-sqlite", include: sqliteInProcess.map((file) => `test/${file}`) }
-      },
-      {
-        extends: "packages/store-postgres/vitest.config.ts",
-        test: { root: "packages/store-postgres", include: postgresInProcess.map((file) => `test/${file}`) }
-      },
+      inPackage("core"),
+      inPackage("store-memory"),
+      inPackage("bank-account"),
+      inPackage("testkit"),
+      inPackage("sql"),
+      inPackage("store-sqlite", { include: sqliteInProcess.map((file) => `test/${file}`) }),
+      inPackage("store-postgres", { include: postgresInProcess.map((file) => `test/${file}`) }),
       // Not extending the bin's config: a project's `extends` adds to its arrays, so its global setups (a PostgreSQL
       // server and the bin's bundle, which this test needs neither of) would run at every test runner's start.
       {
@@ -57,6 +61,7 @@ export default defineConfig({
         test: {
           name: "@chronicle/cli",
           root: "packages/cli",
+          setupFiles: [activation],
           include: ["test/ExportFormat.test.ts", "test/ExportFormatEdges.test.ts"]
         }
       }
