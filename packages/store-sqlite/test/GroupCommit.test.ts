@@ -7,6 +7,7 @@ const unusedSql: SyncSql = {
   rows: () => [],
   value: () => undefined,
   insert: () => 0,
+  insertOne: () => undefined,
   exec: () => {}
 }
 
@@ -70,6 +71,59 @@ describe("GroupCommit", () => {
       const { body, log, writer } = scripted()
       assert.strictEqual(yield* writer.write(body("a")), "a")
       assert.deepStrictEqual(log, ["begin", "a", "commit", "onCommit"])
+    })
+  )
+
+  it.effect("a lone write with a one-statement form runs that statement alone: no transaction around it", () =>
+    Effect.gen(function* () {
+      const { body, log, writer } = scripted()
+      const lone = (name: string, outcome: Either.Either<string, string> | undefined | Error) => () => {
+        log.push(name)
+        if (outcome instanceof Error) throw outcome
+        return outcome
+      }
+      assert.strictEqual(yield* writer.write(body("a"), true, lone("lone a", Either.right("A"))), "A")
+      assert.deepStrictEqual(log.splice(0), ["lone a", "onCommit"])
+      // It wrote nothing: the body decides, in a transaction.
+      assert.strictEqual(yield* writer.write(body("b"), true, lone("lone b", undefined)), "b")
+      assert.deepStrictEqual(log.splice(0), ["lone b", "begin", "b", "commit", "onCommit"])
+      // A unique index refused it: likewise.
+      const unique = Object.assign(new Error("UNIQUE constraint failed"), { code: "SQLITE_CONSTRAINT_UNIQUE" })
+      assert.strictEqual(yield* writer.write(body("c"), true, lone("lone c", unique)), "c")
+      assert.deepStrictEqual(log.splice(0), ["lone c", "begin", "c", "commit", "onCommit"])
+      // A typed failure of its own is its answer; any other error fails it; neither commits anything.
+      assert.deepStrictEqual(
+        yield* Effect.either(writer.write(body("d"), true, lone("lone d", Either.left("refused")))),
+        Either.left("refused")
+      )
+      const io = Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR" })
+      const failed = yield* Effect.either(writer.write(body("e"), true, lone("lone e", io)))
+      assert.isTrue(Either.isLeft(failed) && (failed.left as { cause?: unknown }).cause === io)
+      assert.deepStrictEqual(log.splice(0), ["lone d", "lone e"])
+      // In a group of several, each write runs its body in the group's transaction.
+      yield* Effect.all(
+        [
+          writer.write(body("f"), true, lone("lone f", Either.right("F"))),
+          writer.write(body("g"), true, lone("lone g", Either.right("G")))
+        ],
+        { concurrency: "unbounded" }
+      )
+      assert.deepStrictEqual(log.splice(0), ["begin", "f", "g", "commit", "onCommit"])
+    })
+  )
+
+  it.effect("a lone statement that finds the database busy is run again after a backoff", () =>
+    Effect.gen(function* () {
+      const { body, log, writer } = scripted()
+      let tries = 0
+      const busy = Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })
+      const lone = () => {
+        log.push(`lone ${++tries}`)
+        if (tries === 1) throw busy
+        return Either.right("A")
+      }
+      assert.strictEqual(yield* writer.write(body("a"), true, lone), "A")
+      assert.deepStrictEqual(log, ["lone 1", "lone 2", "onCommit"])
     })
   )
 

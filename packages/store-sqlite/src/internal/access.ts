@@ -24,6 +24,8 @@ export interface SyncSql {
   readonly rows: (sql: string, params: ReadonlyArray<unknown>) => ReadonlyArray<ReadonlyArray<unknown>>
   readonly value: (sql: string, params: ReadonlyArray<unknown>) => unknown
   readonly insert: (sql: string, params: ReadonlyArray<unknown>) => number
+  /** Runs an insert of at most one row: its row id, or `undefined` when it inserted none. */
+  readonly insertOne: (sql: string, params: ReadonlyArray<unknown>) => number | undefined
   readonly exec: (sql: string) => void
 }
 
@@ -36,6 +38,15 @@ export interface SyncSql {
 export type Body<A, E> = (sql: SyncSql) => Either.Either<A, E>
 
 /**
+ * A write that is whole in one statement, run on its own outside a transaction (SQLite commits the statement alone):
+ * its outcome, or `undefined` when the statement wrote nothing and the write's body must decide, in a transaction.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export type Lone<A, E> = (sql: SyncSql) => Either.Either<A, E> | undefined
+
+/**
  * Running bodies on a connection.
  *
  * @since 0.1.0
@@ -46,9 +57,10 @@ export interface Access {
    * Runs a body in a write transaction (a savepoint inside the caller's own transaction), all or nothing, and
    * answers once that transaction committed. `oneStatement`: the body fails, if at all, before it writes, and writes
    * with at most one statement (which SQLite rolls back by itself when it fails), so it needs no savepoint of its own
-   * when it shares a transaction.
+   * when it shares a transaction. `lone`: how to run the write when it has the connection to itself (no other write
+   * waiting, no transaction open), in one statement that commits alone; `body` decides when it wrote nothing.
    */
-  readonly write: <A, E>(body: Body<A, E>, oneStatement?: boolean) => Effect.Effect<A, E | SqlError>
+  readonly write: <A, E>(body: Body<A, E>, oneStatement?: boolean, lone?: Lone<A, E>) => Effect.Effect<A, E | SqlError>
   /** Runs a read-only body with no other statement in between. */
   readonly read: <A, E>(body: Body<A, E>) => Effect.Effect<A, E | SqlError>
   /** Registers a listener called after each commit of a write, before the writers are answered. */

@@ -21,6 +21,7 @@ import {
   type Access,
   type Body,
   immediate,
+  type Lone,
   retryBusy,
   runBody,
   type SyncSql,
@@ -63,6 +64,10 @@ const preparedStatements = (db: Sqlite.Database): SyncSql => {
     rows: (text, params) => prepare(arrays, text, "arrays").all(params) as ReadonlyArray<ReadonlyArray<unknown>>,
     value: (text, params) => prepare(values, text, "values").get(params),
     insert: (text, params) => Number(prepare(runs, text, "run").run(params).lastInsertRowid),
+    insertOne: (text, params) => {
+      const result = prepare(runs, text, "run").run(params)
+      return result.changes === 1 ? Number(result.lastInsertRowid) : undefined
+    },
     exec: (text) => {
       prepare(runs, text, "run").run()
     }
@@ -159,9 +164,9 @@ export const open = (options: {
             )
       )
 
-    const write = <A, E>(body: Body<A, E>, oneStatement?: boolean): Effect.Effect<A, E | SqlError> =>
+    const write = <A, E>(body: Body<A, E>, oneStatement?: boolean, lone?: Lone<A, E>): Effect.Effect<A, E | SqlError> =>
       Effect.suspend(() => {
-        if (!db.inTransaction) return writer.write(body, oneStatement)
+        if (!db.inTransaction) return writer.write(body, oneStatement, lone)
         const written = retryBusy(
           exclusive(
             () => transact(sync, body, immediate),

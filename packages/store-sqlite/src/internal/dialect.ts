@@ -48,6 +48,15 @@ const codeStartsWith = (error: unknown, prefixes: ReadonlyArray<string>) => {
 export const isBusy = (error: unknown): boolean => codeStartsWith(error, ["SQLITE_BUSY", "SQLITE_LOCKED"])
 
 /**
+ * Whether an error is a unique index (or the primary key) refusing a row.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const isUniqueViolation = (error: unknown): boolean =>
+  codeStartsWith(error, ["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"])
+
+/**
  * The most rows one multi-row `INSERT` writes (900 parameters); longer batches take several statements in the same
  * transaction. Both engines insert this way: one statement per 100 events costs a third less than one per event.
  *
@@ -129,15 +138,20 @@ const generatedVersions = (ids: ReadonlyArray<string>) => {
 }
 
 /**
- * The events table's schema; `insertRows(n)` inserts `n` events (`n` times the parameters `writeRow` writes, at most
- * `maxRowsPerInsert`) and returns nothing, for the store's own engine.
+ * The events table's schema; for the store's own engine, `insertRows(n)` inserts `n` events (`n` times the parameters
+ * `writeRow` writes, at most `maxRowsPerInsert`) and returns nothing, and `insertChecked` inserts one event (the
+ * parameters `writeRow` writes, then the stream id and the version the stream must be at) only if its stream is at
+ * that version: an append and its check in one statement.
  *
  * @since 0.1.0
  * @internal
  */
 export const events = (
   tables: SqlDialect.EventTables
-): SqlDialect.Schema<SqlDialect.EventStatements> & { readonly insertRows: (rows: number) => string } => {
+): SqlDialect.Schema<SqlDialect.EventStatements> & {
+  readonly insertRows: (rows: number) => string
+  readonly insertChecked: string
+} => {
   const table = quote(tables.events)
   const next = quote(`${tables.events}_next`)
   const into = `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated, tags) VALUES `
@@ -160,6 +174,9 @@ export const events = (
   const plainInserts: Array<string> = []
   const insertRows = (rows: number) =>
     (plainInserts[rows] ??= `${into}${Array.from({ length: rows }, () => row).join(", ")}`)
+  const insertChecked =
+    `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated, tags) ` +
+    `SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE (${streamVersion}) = ?`
   const inserts: Array<string> = []
   const insertReturning = (rows: number) => (inserts[rows] ??= `${insertRows(rows)} RETURNING version, position`)
   const insert = (request: StorageEngine.AppendRequest, current: number): ReadonlyArray<SqlDialect.Query> => {
@@ -236,7 +253,8 @@ ${eventsColumns},
       size: [size, []],
       countAfter: (after) => [`SELECT COUNT(*) FROM ${table} WHERE position > ?`, [PositionEncoding.toCounter(after)]]
     },
-    insertRows
+    insertRows,
+    insertChecked
   }
 }
 
@@ -400,7 +418,7 @@ export const dialect: SqlDialect.SqlDialect = {
   beginTransaction: "BEGIN IMMEDIATE",
   beforeMigrations: () => [],
   isRetryable: isBusy,
-  isUniqueViolation: (error) => codeStartsWith(error, ["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]),
+  isUniqueViolation,
   tableExists: (table) => ["SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]],
   position,
   events,

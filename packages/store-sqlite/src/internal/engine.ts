@@ -10,7 +10,7 @@
  * @since 0.1.0
  * @internal
  */
-import type { Position, StoreAdmin, StreamId } from "@chronicle/core"
+import type { EventStore, Position, StoreAdmin, StreamId } from "@chronicle/core"
 import {
   type AdminEngine,
   AppendRule,
@@ -22,7 +22,7 @@ import {
 import { EventRows, type SqlDialect, SqlEngine, SqlFault } from "@chronicle/sql"
 import type { Duration } from "effect"
 import { Effect, Either } from "effect"
-import type { Access, SyncSql } from "./access.js"
+import type { Access, Lone, SyncSql } from "./access.js"
 import { dialect, events, maxRowsPerInsert, rowWidth, writeRow } from "./dialect.js"
 
 /**
@@ -88,11 +88,32 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
     }
   }
 
+  /**
+   * One event at a known version (an exact expectation, or no stream): the insert checks the stream's version itself,
+   * so when the writer has the connection to itself, the append is that one statement. When it inserts nothing (the
+   * stream is elsewhere) or a unique index refuses it (a chosen id stored before), the rule decides in a transaction,
+   * as for any append: a conflict, a repeat or a duplicate.
+   */
+  const loneAppend = (request: StorageEngine.AppendRequest): Lone<EventStore.AppendResult, never> | undefined => {
+    const [min, max] = AppendRule.acceptedVersions(request.expectedVersion)
+    if (request.events.length !== 1 || min !== max) return undefined
+    const params: Array<unknown> = new Array(rowWidth + 2)
+    writeRow(params, 0, request.streamId, request.events[0]!, min + 1)
+    params[rowWidth] = request.streamId
+    params[rowWidth + 1] = min
+    return (db) => {
+      const position = db.insertOne(schema.insertChecked, params)
+      return position === undefined
+        ? undefined
+        : Either.right({ version: min + 1, positions: [PositionEncoding.fromCounter(position)] })
+    }
+  }
+
   // A batch of at most `maxRowsPerInsert` events writes with one INSERT, after its checks: it needs no savepoint in a
   // group (SQLite undoes a failed statement, its triggers' writes included).
   const append = (request: StorageEngine.AppendRequest) =>
     Effect.catchTag(
-      access.write(appendBody(request), request.events.length <= maxRowsPerInsert),
+      access.write(appendBody(request), request.events.length <= maxRowsPerInsert, loneAppend(request)),
       "SqlError",
       SqlFault.fail("EventStore.append")
     )

@@ -10,7 +10,10 @@
  * (writers may have become concurrent); a fiber that keeps writing alone runs at once. No timer is involved, and a
  * group holds at most `maxGroup` writes (the rest form the next group at once).
  *
- * - A group of one runs as a plain transaction; in a larger group each write runs between `SAVEPOINT` and `RELEASE`,
+ * - A group of one runs as a plain transaction, or, for a write that has a `lone` form (one statement that is the whole
+ *   write), as that statement alone, which SQLite commits by itself: no `BEGIN` and `COMMIT` around it; when it wrote
+ *   nothing (a check in it failed) or a unique index refused it, the write runs as a plain transaction after all, where
+ *   its body decides. In a larger group each write runs between `SAVEPOINT` and `RELEASE`,
  *   and a typed failure or a statement error rolls back to its savepoint, failing that write alone. A write marked
  *   `oneStatement` (it fails before writing, or writes with one statement, which SQLite undoes by itself if it fails)
  *   runs without a savepoint. Writes run in queue order, so each one sees what the writes before it in the group
@@ -29,8 +32,8 @@
 import { SqlTransaction } from "@chronicle/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Either } from "effect"
-import { type Body, type SyncSql, toSqlError } from "./access.js"
-import { isBusy } from "./dialect.js"
+import { type Body, type Lone, type SyncSql, toSqlError } from "./access.js"
+import { isBusy, isUniqueViolation } from "./dialect.js"
 
 /**
  * The statements the writer runs around the writes, on the connection the writes use; each throws on failure.
@@ -77,7 +80,7 @@ export interface Options {
  * @internal
  */
 export interface GroupWriter {
-  readonly write: <A, E>(body: Body<A, E>, oneStatement?: boolean) => Effect.Effect<A, E | SqlError>
+  readonly write: <A, E>(body: Body<A, E>, oneStatement?: boolean, lone?: Lone<A, E>) => Effect.Effect<A, E | SqlError>
   readonly close: () => void
 }
 
@@ -86,6 +89,7 @@ type Outcome = Either.Either<unknown, unknown>
 interface Entry {
   readonly body: Body<unknown, unknown>
   readonly oneStatement: boolean
+  readonly lone: Lone<unknown, unknown> | undefined
   /** How to answer a writer that is waiting; until it waits, the outcome is kept in `outcome`. */
   resume: ((outcome: Outcome) => void) | undefined
   outcome: Outcome | undefined
@@ -167,7 +171,34 @@ export const make = (options: Options): GroupWriter => {
     return outcome
   }
 
+  /** Runs a lone write's statement: its outcome, `undefined` to run it in a transaction; throws a busy database. */
+  const runLone = (lone: Lone<unknown, unknown>): Outcome | undefined => {
+    try {
+      return lone(sql)
+    } catch (error) {
+      if (isBusy(error)) throw error
+      if (isUniqueViolation(error)) return undefined
+      return Either.left(toSqlError(error))
+    }
+  }
+
   const commitGroup = (group: Array<Entry>) => {
+    const lone = group.length === 1 ? group[0]!.lone : undefined
+    if (lone !== undefined) {
+      let outcome: Outcome | undefined
+      try {
+        outcome = runLone(lone)
+      } catch (error) {
+        requeue(group, error)
+        return
+      }
+      if (outcome !== undefined) {
+        grouping = false
+        if (Either.isRight(outcome)) onCommit()
+        settle(group[0]!, outcome)
+        return
+      }
+    }
     const outcomes: Array<Outcome> = new Array(group.length)
     let wrote = false
     try {
@@ -250,11 +281,12 @@ export const make = (options: Options): GroupWriter => {
           return dequeue(entry)
         })
 
-  const write = <A, E>(body: Body<A, E>, oneStatement = false): Effect.Effect<A, E | SqlError> =>
+  const write = <A, E>(body: Body<A, E>, oneStatement = false, lone?: Lone<A, E>): Effect.Effect<A, E | SqlError> =>
     Effect.withFiberRuntime((fiber) => {
       const entry: Entry = {
         body: body as Body<unknown, unknown>,
         oneStatement,
+        lone: lone as Lone<unknown, unknown> | undefined,
         resume: undefined,
         outcome: undefined,
         attempts: 0,
