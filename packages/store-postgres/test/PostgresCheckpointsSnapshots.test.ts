@@ -1,37 +1,19 @@
 // Checkpoints and snapshots on PostgreSQL: the conformance suites over the store's own pool and over an application's
 // PgClient, a read model that commits with its checkpoint, and the table options.
-import { CheckpointStore, type EventStore, Position, type SnapshotStore } from "@chronicle/core"
+import { CheckpointStore, Position } from "@chronicle/core"
 import { testDatabase } from "@chronicle/postgres-server/vitest"
 import { checkpointStoreSuite, snapshotStoreSuite } from "@chronicle/testkit/vitest"
 import { assert, describe, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { PgClient } from "@effect/sql-pg"
-import { Effect, Layer, Redacted, Schema } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import { PostgresCheckpointStore, PostgresEventStore, PostgresSnapshotStore } from "../src/index.js"
+import { sideStores, withSideStores } from "./fixtures/sideStores.js"
 
 // Each set of stores has a database of its own, as each SQLite layer has its own file: the suites read everything.
 const url = await testDatabase("side_stores")
 const clientUrl = await testDatabase("side_stores_client")
 
-type Stores =
-  | EventStore.EventStore
-  | SqlClient.SqlClient
-  | CheckpointStore.CheckpointStore
-  | SnapshotStore.SnapshotStore
-
-/** Checkpoints and snapshots beside the event store, over one client. */
-const withSideStores = <E>(events: Layer.Layer<EventStore.EventStore | SqlClient.SqlClient, E>) =>
-  Layer.provideMerge(Layer.mergeAll(PostgresCheckpointStore.layer(), PostgresSnapshotStore.layer()), events)
-
-const layers: Record<string, Layer.Layer<Stores, unknown>> = {
-  "PostgreSQL (a pool of its own)": withSideStores(Layer.suspend(() => PostgresEventStore.layerWithClient({ url }))),
-  "PostgreSQL over the application's PgClient": withSideStores(
-    Layer.provideMerge(
-      PostgresEventStore.layerFromClient(),
-      Layer.suspend(() => PgClient.layer({ url: Redacted.make(clientUrl) }))
-    )
-  )
-}
+const layers = sideStores(url, clientUrl)
 
 for (const [name, layer] of Object.entries(layers)) {
   checkpointStoreSuite(name, layer)

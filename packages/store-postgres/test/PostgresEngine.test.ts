@@ -1,6 +1,6 @@
 // The shared SQL engine on PostgreSQL, watched from outside: how many statements and transactions an append costs
 // (through a client that counts them), and when live readers are woken (through a notifier that counts).
-import { ExpectedVersion, type StoreAdmin } from "@chronicle/core"
+import { ExpectedVersion } from "@chronicle/core"
 import { AdminEngine, Notifier, StorageEngine } from "@chronicle/core/engine"
 import { testDatabase } from "@chronicle/postgres-server/vitest"
 import { SqlEngine } from "@chronicle/sql"
@@ -9,6 +9,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { Context, Effect, Either, Layer } from "effect"
 import { dialect } from "../src/internal/dialect.js"
 import { applicationClient } from "./fixtures/applicationClient.js"
+import { importedFirst } from "./fixtures/imported.js"
 
 const url = await testDatabase("engine")
 const application = applicationClient(url)
@@ -67,17 +68,6 @@ const open = (label: string) =>
 
 const event = (n: number, id?: string) => ({ type: "Noted", data: { n }, ...(id === undefined ? {} : { id }) })
 
-const imported = (streamId: string, id: string): StoreAdmin.ImportEvent => ({
-  id,
-  streamId,
-  version: 1,
-  type: "Noted",
-  data: { n: 1 },
-  metadata: {},
-  tags: [],
-  recordedAt: new Date(Date.UTC(2020, 0, 1))
-})
-
 describe("SqlEngine on PostgreSQL", () => {
   it.scoped(
     "a plain append is one statement; an empty one, or one in the application's transaction, is decided in a transaction",
@@ -119,9 +109,9 @@ describe("SqlEngine on PostgreSQL", () => {
       // Nothing to write (an empty batch whose expectation holds): decided, not a repeat, and nobody woken.
       assert.strictEqual((yield* cost(store.appendMany([{ streamId: "n-2", events: [] }]))).notified, 0)
       const importedId = crypto.randomUUID()
-      const first = yield* cost(admin.importEvents([imported("n-3", importedId)]))
+      const first = yield* cost(admin.importEvents([importedFirst("n-3", importedId)]))
       assert.deepStrictEqual([first.result.written, first.notified], [1, 1])
-      const again = yield* cost(admin.importEvents([imported("n-3", importedId)]))
+      const again = yield* cost(admin.importEvents([importedFirst("n-3", importedId)]))
       assert.deepStrictEqual([again.result.written, again.result.skipped, again.notified], [0, 1, 0])
       assert.isTrue(Either.isRight(yield* Effect.either(store.streamVersion("n-3"))))
     })

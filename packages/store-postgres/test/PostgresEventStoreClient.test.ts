@@ -11,6 +11,7 @@ import { Cause, Context, Deferred, Effect, Either, Exit, Fiber, Layer, Option } 
 import { dialect } from "../src/internal/dialect.js"
 import { PostgresEventStore } from "../src/index.js"
 import { applicationClient, openOver as openOverClient } from "./fixtures/applicationClient.js"
+import { importedFirst } from "./fixtures/imported.js"
 
 const url = await testDatabase("client")
 const application = applicationClient(url)
@@ -213,18 +214,7 @@ describe("PostgreSQL appends racing in two transactions", () => {
   it.live("an import of another version 1 fails as a conflict, not a storage fault", () =>
     Effect.gen(function* () {
       const { outcome, version } = yield* race("race_import", ({ admin }, streamId) =>
-        admin.importEvents([
-          {
-            id: crypto.randomUUID(),
-            streamId,
-            version: 1,
-            type: "Noted",
-            data: { n: 1 },
-            metadata: {},
-            tags: [],
-            recordedAt: new Date(Date.UTC(2020, 0, 1))
-          }
-        ])
+        admin.importEvents([importedFirst(streamId)])
       )
       assert.isTrue(Either.isLeft(outcome) && outcome.left._tag === "ImportConflict", String(outcome))
       assert.strictEqual(version, 1)
