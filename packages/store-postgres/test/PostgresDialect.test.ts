@@ -14,6 +14,8 @@ describe("PostgreSQL dialect", () => {
       "ledger_of_the_northern_branch_office_accoun_dfac390f_index_tags"
     )
     assert.strictEqual(companion("a".repeat(59), "_tags"), `${"a".repeat(49)}_e1afc92a_tags`)
+    // A hash with leading zeros keeps all eight digits.
+    assert.strictEqual(companion(`${"b".repeat(60)}220`, "_tags"), `${"b".repeat(49)}_00cfa40f_tags`)
     for (const name of [companion(long, "_tags"), companion(long, "_index_tags"), companion("a".repeat(59), "_tags")]) {
       assert.strictEqual(name.length, 63)
     }
