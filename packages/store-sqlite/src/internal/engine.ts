@@ -97,11 +97,12 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
   const loneAppend = (request: StorageEngine.AppendRequest): Lone<EventStore.AppendResult, never> | undefined => {
     const [min, max] = AppendRule.acceptedVersions(request.expectedVersion)
     if (request.events.length !== 1 || min !== max) return undefined
-    const params: Array<unknown> = new Array(rowWidth + 2)
-    writeRow(params, 0, request.streamId, request.events[0]!, min + 1)
-    params[rowWidth] = request.streamId
-    params[rowWidth + 1] = min
+    // The parameters are written only when the statement runs: in a group, the body writes the event instead.
     return (db) => {
+      const params: Array<unknown> = new Array(rowWidth + 2)
+      writeRow(params, 0, request.streamId, request.events[0]!, min + 1)
+      params[rowWidth] = request.streamId
+      params[rowWidth + 1] = min
       const position = db.insertOne(schema.insertChecked, params)
       return position === undefined
         ? undefined
