@@ -91,6 +91,10 @@ describe("GroupCommit", () => {
       const unique = Object.assign(new Error("UNIQUE constraint failed"), { code: "SQLITE_CONSTRAINT_UNIQUE" })
       assert.strictEqual(yield* writer.write(body("c"), true, lone("lone c", unique)), "c")
       assert.deepStrictEqual(log.splice(0), ["lone c", "begin", "c", "commit", "onCommit"])
+      // So does any other constraint (a NOT NULL column).
+      const notNull = Object.assign(new Error("NOT NULL constraint failed"), { code: "SQLITE_CONSTRAINT_NOTNULL" })
+      assert.strictEqual(yield* writer.write(body("c2"), true, lone("lone c2", notNull)), "c2")
+      assert.deepStrictEqual(log.splice(0), ["lone c2", "begin", "c2", "commit", "onCommit"])
       // A typed failure of its own is its answer; any other error fails it; neither commits anything.
       assert.deepStrictEqual(
         yield* Effect.either(writer.write(body("d"), true, lone("lone d", Either.left("refused")))),

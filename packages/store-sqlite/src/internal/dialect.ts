@@ -57,6 +57,14 @@ export const isUniqueViolation = (error: unknown): boolean =>
   codeStartsWith(error, ["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"])
 
 /**
+ * Whether an error is a constraint refusing a row (a unique index, a NOT NULL column, ...).
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const isConstraintViolation = (error: unknown): boolean => codeStartsWith(error, ["SQLITE_CONSTRAINT"])
+
+/**
  * The most rows one multi-row `INSERT` writes (900 parameters); longer batches take several statements in the same
  * transaction. Both engines insert this way: one statement per 100 events costs a third less than one per event.
  *
@@ -127,6 +135,22 @@ export const writeRow = (
   params[at + 8] = event.tags.length === 0 ? null : JSON.stringify(event.tags)
 }
 
+/**
+ * The parameters of `insertAfter` for one event appended at `version` (its stream at `version - 1`): the stream id and
+ * version, then the stream id and version of the previous event, then the rest of `writeRow`'s row.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const loneRow = (streamId: string, event: StorageEngine.PreparedEvent, version: number): Array<unknown> => {
+  const params: Array<unknown> = new Array(rowWidth + 2)
+  writeRow(params, 2, streamId, event, version)
+  params[0] = streamId
+  params[1] = version
+  params[3] = version - 1
+  return params
+}
+
 /** The versions the batch's ids would be stored at if the store had generated them. */
 const generatedVersions = (ids: ReadonlyArray<string>) => {
   const versions: Array<number> = []
@@ -139,9 +163,10 @@ const generatedVersions = (ids: ReadonlyArray<string>) => {
 
 /**
  * The events table's schema; for the store's own engine, `insertRows(n)` inserts `n` events (`n` times the parameters
- * `writeRow` writes, at most `maxRowsPerInsert`) and returns nothing, and `insertChecked` inserts one event (the
- * parameters `writeRow` writes, then the stream id and the version the stream must be at) only if its stream is at
- * that version: an append and its check in one statement.
+ * `writeRow` writes, at most `maxRowsPerInsert`) and returns nothing, and `insertAfter` inserts one event after the
+ * version its stream must be at, an append and its check in one statement (`loneRow` writes its parameters): its
+ * version is read from the stream's previous event, so a stream that is not there yet leaves it NULL and the insert
+ * fails (NOT NULL), and a stream already past it fails the `(stream_id, version)` unique index.
  *
  * @since 0.1.0
  * @internal
@@ -150,7 +175,7 @@ export const events = (
   tables: SqlDialect.EventTables
 ): SqlDialect.Schema<SqlDialect.EventStatements> & {
   readonly insertRows: (rows: number) => string
-  readonly insertChecked: string
+  readonly insertAfter: string
 } => {
   const table = quote(tables.events)
   const next = quote(`${tables.events}_next`)
@@ -174,9 +199,10 @@ export const events = (
   const plainInserts: Array<string> = []
   const insertRows = (rows: number) =>
     (plainInserts[rows] ??= `${into}${Array.from({ length: rows }, () => row).join(", ")}`)
-  const insertChecked =
+  // VALUES, not INSERT ... SELECT: SQLite copies a SELECT from the table it inserts into through a temporary table.
+  const insertAfter =
     `INSERT INTO ${table} (stream_id, version, event_id, type, data, metadata, recorded_at, id_generated, tags) ` +
-    `SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE (${streamVersion}) = ?`
+    `VALUES (?, (SELECT ? FROM ${table} WHERE stream_id = ? AND version = ?), ?, ?, ?, ?, ?, ?, ?)`
   const inserts: Array<string> = []
   const insertReturning = (rows: number) => (inserts[rows] ??= `${insertRows(rows)} RETURNING version, position`)
   const insert = (request: StorageEngine.AppendRequest, current: number): ReadonlyArray<SqlDialect.Query> => {
@@ -254,7 +280,7 @@ ${eventsColumns},
       countAfter: (after) => [`SELECT COUNT(*) FROM ${table} WHERE position > ?`, [PositionEncoding.toCounter(after)]]
     },
     insertRows,
-    insertChecked
+    insertAfter
   }
 }
 

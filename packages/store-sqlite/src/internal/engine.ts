@@ -23,7 +23,7 @@ import { EventRows, type SqlDialect, SqlEngine, SqlFault } from "@chronicle/sql"
 import type { Duration } from "effect"
 import { Effect, Either } from "effect"
 import type { Access, Lone, SyncSql } from "./access.js"
-import { dialect, events, maxRowsPerInsert, rowWidth, writeRow } from "./dialect.js"
+import { dialect, events, loneRow, maxRowsPerInsert, rowWidth, writeRow } from "./dialect.js"
 
 /**
  * Options of the engine.
@@ -90,20 +90,25 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
 
   /**
    * One event at a known version (an exact expectation, or no stream): the insert checks the stream's version itself,
-   * so when the writer has the connection to itself, the append is that one statement. When it inserts nothing (the
-   * stream is elsewhere) or a unique index refuses it (a chosen id stored before), the rule decides in a transaction,
-   * as for any append: a conflict, a repeat or a duplicate.
+   * so when the writer has the connection to itself, the append is that one statement — the first event of a stream a
+   * plain insert (the `(stream_id, version)` index refuses it if the stream is there), any later one `insertAfter`.
+   * When a constraint refuses it (the stream is elsewhere, or a chosen id was stored before), the rule decides in a
+   * transaction, as for any append: a conflict, a repeat or a duplicate.
    */
   const loneAppend = (request: StorageEngine.AppendRequest): Lone<EventStore.AppendResult, never> | undefined => {
     const [min, max] = AppendRule.acceptedVersions(request.expectedVersion)
     if (request.events.length !== 1 || min !== max) return undefined
     // The parameters are written only when the statement runs: in a group, the body writes the event instead.
     return (db) => {
-      const params: Array<unknown> = new Array(rowWidth + 2)
-      writeRow(params, 0, request.streamId, request.events[0]!, min + 1)
-      params[rowWidth] = request.streamId
-      params[rowWidth + 1] = min
-      const position = db.insertOne(schema.insertChecked, params)
+      const event = request.events[0]!
+      let position: number | undefined
+      if (min === 0) {
+        const params: Array<unknown> = new Array(rowWidth)
+        writeRow(params, 0, request.streamId, event, 1)
+        position = db.insertOne(schema.insertRows(1), params)
+      } else {
+        position = db.insertOne(schema.insertAfter, loneRow(request.streamId, event, min + 1))
+      }
       return position === undefined
         ? undefined
         : Either.right({ version: min + 1, positions: [PositionEncoding.fromCounter(position)] })

@@ -12,7 +12,7 @@
  *
  * - A group of one runs as a plain transaction, or, for a write that has a `lone` form (one statement that is the whole
  *   write), as that statement alone, which SQLite commits by itself: no `BEGIN` and `COMMIT` around it; when it wrote
- *   nothing (a check in it failed) or a unique index refused it, the write runs as a plain transaction after all, where
+ *   nothing (a check in it failed) or a constraint refused it, the write runs as a plain transaction after all, where
  *   its body decides. In a larger group each write runs between `SAVEPOINT` and `RELEASE`,
  *   and a typed failure or a statement error rolls back to its savepoint, failing that write alone. A write marked
  *   `oneStatement` (it fails before writing, or writes with one statement, which SQLite undoes by itself if it fails)
@@ -33,7 +33,7 @@ import { SqlTransaction } from "@chronicle/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Either } from "effect"
 import { type Body, type Lone, type SyncSql, toSqlError } from "./access.js"
-import { isBusy, isUniqueViolation } from "./dialect.js"
+import { isBusy, isConstraintViolation } from "./dialect.js"
 
 /**
  * The statements the writer runs around the writes, on the connection the writes use; each throws on failure.
@@ -171,13 +171,16 @@ export const make = (options: Options): GroupWriter => {
     return outcome
   }
 
-  /** Runs a lone write's statement: its outcome, `undefined` to run it in a transaction; throws a busy database. */
+  /**
+   * Runs a lone write's statement: its outcome, or `undefined` to run the write in a transaction (it wrote nothing, or
+   * a constraint refused it); throws a busy database.
+   */
   const runLone = (lone: Lone<unknown, unknown>): Outcome | undefined => {
     try {
       return lone(sql)
     } catch (error) {
       if (isBusy(error)) throw error
-      if (isUniqueViolation(error)) return undefined
+      if (isConstraintViolation(error)) return undefined
       return Either.left(toSqlError(error))
     }
   }
