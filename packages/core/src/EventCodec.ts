@@ -6,6 +6,7 @@
  */
 import { Chunk, Either, ParseResult, Schema, SchemaAST, Stream } from "effect"
 import { EventDecodeError, InvalidEvent } from "./EventStoreError.js"
+import * as PlainEncoder from "./internal/plainEncoder.js"
 import type { EventMetadata, NewEvent, RecordedEvent } from "./RecordedEvent.js"
 
 /**
@@ -114,6 +115,8 @@ export const make = <E extends { readonly _tag: string }, I extends { readonly _
     {
       readonly decode: (input: unknown) => Either.Either<E, ParseResult.ParseError>
       readonly encode: (event: E) => Either.Either<I, ParseResult.ParseError>
+      /** The fast path of a flat struct (`PlainEncoder`): the event's data, or `undefined` for the parser to word. */
+      readonly plain: ((event: E) => Record<string, unknown> | undefined) | undefined
     }
   >()
   const shared = new Set<string>()
@@ -131,7 +134,11 @@ export const make = <E extends { readonly _tag: string }, I extends { readonly _
       continue
     }
     const member = Schema.make<E, I, never>(ast)
-    members.set(tag, { decode: Schema.decodeUnknownEither(member), encode: Schema.encodeEither(member) })
+    members.set(tag, {
+      decode: Schema.decodeUnknownEither(member),
+      encode: Schema.encodeEither(member),
+      plain: PlainEncoder.make(ast)
+    })
   }
   const upcasters = new Map<string, Array<Upcaster<E>>>()
   for (const u of options?.upcasters ?? []) {
@@ -140,11 +147,15 @@ export const make = <E extends { readonly _tag: string }, I extends { readonly _
     upcasters.set(u.type, list)
   }
 
-  const encode = (event: E, streamId = "", index = 0): Either.Either<NewEvent, InvalidEvent> =>
-    Either.match((members.get(event?._tag)?.encode ?? encodeEvent)(event), {
+  const encode = (event: E, streamId = "", index = 0): Either.Either<NewEvent, InvalidEvent> => {
+    const member = members.get(event?._tag)
+    const data = member?.plain?.(event)
+    if (data !== undefined) return Either.right({ type: event._tag, data })
+    return Either.match((member?.encode ?? encodeEvent)(event), {
       onLeft: (error) => Either.left(new InvalidEvent({ streamId, index, reason: formatError(error) })),
       onRight: ({ _tag, ...data }) => Either.right({ type: _tag, data })
     })
+  }
 
   const encodeAll = (
     events: ReadonlyArray<E>,
