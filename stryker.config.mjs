@@ -25,6 +25,7 @@ export default {
     "packages/core/src/engine/StorageEngine.ts",
     "packages/core/src/internal/validate.ts",
     "packages/core/src/EventCodec.ts",
+    "packages/core/src/internal/plainEncoder.ts",
     "packages/core/src/CommandHandler.ts",
     "packages/core/src/internal/loading.ts",
     "packages/core/src/internal/snapshotting.ts",
