@@ -7,7 +7,6 @@ const unusedSql: SyncSql = {
   rows: () => [],
   value: () => undefined,
   insert: () => 0,
-  insertOne: () => undefined,
   exec: () => {}
 }
 

@@ -24,8 +24,6 @@ export interface SyncSql {
   readonly rows: (sql: string, params: ReadonlyArray<unknown>) => ReadonlyArray<ReadonlyArray<unknown>>
   readonly value: (sql: string, params: ReadonlyArray<unknown>) => unknown
   readonly insert: (sql: string, params: ReadonlyArray<unknown>) => number
-  /** Runs an insert of at most one row: its row id, or `undefined` when it inserted none. */
-  readonly insertOne: (sql: string, params: ReadonlyArray<unknown>) => number | undefined
   readonly exec: (sql: string) => void
 }
 

@@ -64,10 +64,6 @@ const preparedStatements = (db: Sqlite.Database): SyncSql => {
     rows: (text, params) => prepare(arrays, text, "arrays").all(params) as ReadonlyArray<ReadonlyArray<unknown>>,
     value: (text, params) => prepare(values, text, "values").get(params),
     insert: (text, params) => Number(prepare(runs, text, "run").run(params).lastInsertRowid),
-    insertOne: (text, params) => {
-      const result = prepare(runs, text, "run").run(params)
-      return result.changes === 1 ? Number(result.lastInsertRowid) : undefined
-    },
     exec: (text) => {
       prepare(runs, text, "run").run()
     }

@@ -99,19 +99,18 @@ export const make = (options: Options): StorageEngine.StorageEngine & AdminEngin
     const [min, max] = AppendRule.acceptedVersions(request.expectedVersion)
     if (request.events.length !== 1 || min !== max) return undefined
     // The parameters are written only when the statement runs: in a group, the body writes the event instead.
+    // Either statement inserts its row or a constraint refuses it (thrown): it never writes nothing.
     return (db) => {
       const event = request.events[0]!
-      let position: number | undefined
+      let position: number
       if (min === 0) {
         const params: Array<unknown> = new Array(rowWidth)
         writeRow(params, 0, request.streamId, event, 1)
-        position = db.insertOne(schema.insertRows(1), params)
+        position = db.insert(schema.insertRows(1), params)
       } else {
-        position = db.insertOne(schema.insertAfter, loneRow(request.streamId, event, min + 1))
+        position = db.insert(schema.insertAfter, loneRow(request.streamId, event, min + 1))
       }
-      return position === undefined
-        ? undefined
-        : Either.right({ version: min + 1, positions: [PositionEncoding.fromCounter(position)] })
+      return Either.right({ version: min + 1, positions: [PositionEncoding.fromCounter(position)] })
     }
   }
 
